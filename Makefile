@@ -1,0 +1,121 @@
+# Touchpoint: hand-written Makefile.
+#   make                 build everything (objects under build/)
+#   make DEVELOPER=1     add -Werror
+#   make SANITIZE=address,undefined   build with sanitizers (under build-san/)
+#   make deps            install the Debian packages the build and tests need
+#   make run             build, create the demo database, start the server
+#   make test            build and run every test with prove
+#   make bench | fuzz | install | clean
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/touchpoint
+PKG_CONFIG ?= pkg-config
+
+BUILD := build$(if $(SANITIZE),-san)
+
+PKGS = libmicrohttpd sqlite3 libcurl libqrencode jansson libcrypto
+# Deferred (=), so that `make deps` works before the libraries are installed.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -pthread
+CFLAGS += -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+          -Wcast-qual -Wformat=2 -Wpointer-arith -Wvla -Wundef
+ifdef DEVELOPER
+CFLAGS += -Werror
+endif
+ifdef SANITIZE
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+CPPFLAGS += -Icommon -MMD -MP
+LDLIBS += $(PKG_LIBS) -lm -pthread
+
+COMMON_SRC := $(wildcard common/*.c)
+SERVER_SRC := $(wildcard server/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+INTEG_SRC  := $(wildcard tests/integration/test_*.c)
+SUPPORT_SRC := tests/tap.c $(wildcard tests/support/*.c)
+BENCH_SRC  := $(wildcard bench/bench_*.c)
+
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+SERVER_OBJ  := $(SERVER_SRC:%.c=$(BUILD)/%.o)
+SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
+LIBCOMMON   := $(BUILD)/libtouchpoint.a
+SERVER_BIN  := $(BUILD)/touchpoint-server
+UNIT_BIN    := $(UNIT_SRC:%.c=$(BUILD)/%)
+INTEG_BIN   := $(INTEG_SRC:%.c=$(BUILD)/%)
+BENCH_BIN   := $(BENCH_SRC:%.c=$(BUILD)/%)
+TEST_BIN    := $(UNIT_BIN) $(INTEG_BIN)
+
+DEMO_DB ?= var/demo.db
+LISTEN  ?= 127.0.0.1:8080
+
+.PHONY: all deps run test bench fuzz install clean
+.DEFAULT_GOAL := all
+
+all: $(SERVER_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	$(AR) rcs $@ $^
+
+$(SERVER_BIN): $(SERVER_OBJ) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJ) $(LIBCOMMON) $(LDLIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(SUPPORT_OBJ) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIBCOMMON) $(LDLIBS)
+
+$(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(SUPPORT_OBJ) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIBCOMMON) $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(SUPPORT_OBJ) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIBCOMMON) $(LDLIBS)
+
+deps:
+	@sh tools/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(dir $(DEMO_DB))
+	$(SERVER_BIN) --db $(DEMO_DB) demo
+	TOUCHPOINT_ASSETS=assets $(SERVER_BIN) --db $(DEMO_DB) serve --listen $(LISTEN)
+
+# Tests find the daemons and assets through the environment, so the same
+# binaries run from any working directory.
+test: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	TP_SERVER_BIN=$(abspath $(SERVER_BIN)) TP_ASSETS=$(abspath assets) \
+	  prove -f --exec '' $(TEST_BIN)
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do TP_SERVER_BIN=$(abspath $(SERVER_BIN)) $$b || exit 1; done
+
+# libFuzzer targets need clang; each is built with the common library from source.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+fuzz:
+	@mkdir -p build-fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Icommon \
+	    $(PKG_CFLAGS) -o build-fuzz/$$n $$f $(COMMON_SRC) $(LDLIBS) || exit 1; \
+	  mkdir -p build-fuzz/corpus-$$n; \
+	  build-fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-30} build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -m 0755 $(SERVER_BIN) $(DESTDIR)$(BINDIR)/touchpoint-server
+	cp -R assets/. $(DESTDIR)$(DATADIR)/
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)
+-include $(UNIT_BIN:=.d) $(INTEG_BIN:=.d)

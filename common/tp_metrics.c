@@ -1,0 +1,153 @@
+/* Prometheus metrics; see tp_metrics.h. */
+#include "tp_metrics.h"
+#include "tp_alloc.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tp_counter {
+	char *name;
+	char *help;
+	char *labels;
+	_Atomic uint64_t value;
+	struct tp_counter *next;
+};
+
+static const double tp_buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+				     0.1, 0.25, 0.5, 1, 2.5 };
+#define TP_NBUCKETS (sizeof tp_buckets / sizeof tp_buckets[0])
+
+struct tp_histogram {
+	char *route;
+	char *method;
+	uint64_t buckets[TP_NBUCKETS];
+	uint64_t count;
+	double sum;
+	struct tp_histogram *next;
+};
+
+static pthread_mutex_t tp_metrics_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct tp_counter *tp_counters;
+static struct tp_histogram *tp_histograms;
+
+struct tp_counter *tp_counter_get(const char *name, const char *help,
+				  const char *labels)
+{
+	pthread_mutex_lock(&tp_metrics_lock);
+	struct tp_counter *c;
+	for (c = tp_counters; c; c = c->next)
+		if (strcmp(c->name, name) == 0 &&
+		    strcmp(c->labels ? c->labels : "", labels ? labels : "") == 0)
+			break;
+	if (!c) {
+		c = tp_xcalloc(1, sizeof *c);
+		c->name = tp_xstrdup(name);
+		c->help = tp_xstrdup(help);
+		c->labels = tp_xstrdup(labels);
+		/* Keep counters of one name together, for one HELP/TYPE block. */
+		struct tp_counter **pp = &tp_counters;
+		while (*pp && strcmp((*pp)->name, name) != 0)
+			pp = &(*pp)->next;
+		while (*pp && strcmp((*pp)->name, name) == 0)
+			pp = &(*pp)->next;
+		c->next = *pp;
+		*pp = c;
+	}
+	pthread_mutex_unlock(&tp_metrics_lock);
+	return c;
+}
+
+void tp_counter_add(struct tp_counter *c, uint64_t n)
+{
+	atomic_fetch_add_explicit(&c->value, n, memory_order_relaxed);
+}
+
+uint64_t tp_counter_value(const struct tp_counter *c)
+{
+	return atomic_load_explicit(&c->value, memory_order_relaxed);
+}
+
+void tp_metrics_request(const char *route, const char *method, int status,
+			double seconds)
+{
+	char labels[160];
+	snprintf(labels, sizeof labels, "code=\"%d\"", status);
+	tp_counter_add(tp_counter_get("touchpoint_http_requests_total",
+				      "HTTP requests answered, by status code", labels), 1);
+	if (!route)
+		route = "unmatched";
+	pthread_mutex_lock(&tp_metrics_lock);
+	struct tp_histogram *h;
+	for (h = tp_histograms; h; h = h->next)
+		if (strcmp(h->route, route) == 0 && strcmp(h->method, method) == 0)
+			break;
+	if (!h) {
+		h = tp_xcalloc(1, sizeof *h);
+		h->route = tp_xstrdup(route);
+		h->method = tp_xstrdup(method);
+		h->next = tp_histograms;
+		tp_histograms = h;
+	}
+	for (size_t i = 0; i < TP_NBUCKETS; i++)
+		if (seconds <= tp_buckets[i])
+			h->buckets[i]++;
+	h->count++;
+	h->sum += seconds;
+	pthread_mutex_unlock(&tp_metrics_lock);
+}
+
+void tp_metrics_render(struct tp_buf *out)
+{
+	pthread_mutex_lock(&tp_metrics_lock);
+	const char *last = "";
+	for (struct tp_counter *c = tp_counters; c; c = c->next) {
+		if (strcmp(last, c->name) != 0) {
+			tp_buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n", c->name,
+				      c->help, c->name);
+			last = c->name;
+		}
+		tp_buf_printf(out, "%s%s%s%s %llu\n", c->name, c->labels ? "{" : "",
+			      c->labels ? c->labels : "", c->labels ? "}" : "",
+			      (unsigned long long)tp_counter_value(c));
+	}
+	const char *name = "touchpoint_http_request_duration_seconds";
+	tp_buf_printf(out, "# HELP %s Time to answer HTTP requests, by route\n"
+			   "# TYPE %s histogram\n", name, name);
+	for (struct tp_histogram *h = tp_histograms; h; h = h->next) {
+		for (size_t i = 0; i < TP_NBUCKETS; i++)
+			tp_buf_printf(out, "%s_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %llu\n",
+				      name, h->route, h->method, tp_buckets[i],
+				      (unsigned long long)h->buckets[i]);
+		tp_buf_printf(out, "%s_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n",
+			      name, h->route, h->method, (unsigned long long)h->count);
+		tp_buf_printf(out, "%s_sum{route=\"%s\",method=\"%s\"} %.6f\n", name,
+			      h->route, h->method, h->sum);
+		tp_buf_printf(out, "%s_count{route=\"%s\",method=\"%s\"} %llu\n", name,
+			      h->route, h->method, (unsigned long long)h->count);
+	}
+	pthread_mutex_unlock(&tp_metrics_lock);
+}
+
+void tp_metrics_reset(void)
+{
+	pthread_mutex_lock(&tp_metrics_lock);
+	while (tp_counters) {
+		struct tp_counter *c = tp_counters;
+		tp_counters = c->next;
+		free(c->name);
+		free(c->help);
+		free(c->labels);
+		free(c);
+	}
+	while (tp_histograms) {
+		struct tp_histogram *h = tp_histograms;
+		tp_histograms = h->next;
+		free(h->route);
+		free(h->method);
+		free(h);
+	}
+	pthread_mutex_unlock(&tp_metrics_lock);
+}

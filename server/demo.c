@@ -1,0 +1,163 @@
+/*
+ * Demo data; see demo.h. Everything goes through the same resource writes
+ * as the API, so the demo is validated like real input.
+ */
+#include "demo.h"
+#include "app.h"
+#include "checkins.h"
+#include "enrolments.h"
+#include "groups.h"
+#include "participants.h"
+#include "programmes.h"
+#include "resource.h"
+#include "sessions.h"
+#include "tp_alloc.h"
+#include "tp_db.h"
+#include "tp_time.h"
+#include "users.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *const srv_demo_aliases[20] = {
+	"KIKI", "阿欣", "May", "小芳", "Winnie", "阿玲", "Joey", "家怡", "Candy", "美琪",
+	"Ada", "阿珍", "Vivian", "嘉欣", "Mandy", "小雯", "Carmen", "詠詩", "Fiona", "阿敏",
+};
+
+static int srv_demo_write(sqlite3 *w, const struct srv_resource *res, json_t *input,
+			  const struct srv_actor *cli, int64_t *id, char **err)
+{
+	struct tp_error e;
+	tp_error_clear(&e);
+	int r = srv_resource_write(w, res, input, 0, cli, id, NULL, &e);
+	json_decref(input);
+	if (r < 0 && !*err)
+		*err = tp_xasprintf("demo %s: %s", res->entity, e.message);
+	return r < 0 ? r : 0;
+}
+
+/* Weekly sessions of a group: four in the past, one today, five to come. */
+static int srv_demo_term(sqlite3 *w, const struct srv_actor *cli, int64_t group,
+			 const char *ref_prefix, const char *title, int hour, int minutes,
+			 int64_t today, int64_t sessions[10], char **err)
+{
+	for (int i = 0; i < 10; i++) {
+		int64_t start = today + (int64_t)(i - 4) * 7 * 86400 + hour * 3600;
+		char from[32], to[32], ref[32], name[64];
+		tp_time_format_hk(start, from);
+		tp_time_format_hk(start + minutes * 60, to);
+		snprintf(ref, sizeof ref, "%s-%02d", ref_prefix, i + 1);
+		snprintf(name, sizeof name, "%s 第%d節", title, i + 1);
+		int r = srv_demo_write(w, &srv_sessions,
+				       json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "ref", ref,
+						 "group_id", (json_int_t)group, "title", name,
+						 "starts_at", from, "ends_at", to, "venue",
+						 "Room 1"),
+				       cli, &sessions[i], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int srv_demo_load(struct srv_store *store, char **err)
+{
+	*err = NULL;
+	struct srv_actor cli = { .kind = SRV_ACTOR_CLI, .perm = SRV_P_ADMIN, .label = "demo" };
+	sqlite3 *w;
+	int r = srv_store_write_begin(store, &w);
+	if (r < 0)
+		return r;
+	int64_t existing = 0;
+	r = tp_db_int(w, &existing, "SELECT count(*) FROM programmes", NULL);
+	if (r < 0 || existing) {
+		srv_store_write_end(store, r < 0 ? r : -1);
+		return r < 0 ? r : 0;
+	}
+	int64_t programme, mothers, parent_child, id;
+	int64_t people[20], s_mothers[10], s_parent[10];
+	r = srv_demo_write(w, &srv_programmes,
+			   json_pack("{s:s, s:s, s:s, s:s}", "ref", "FSP2026",
+				     "name", "家庭支援計劃 Family Support Project",
+				     "starts_on", "2026-04-01", "ends_on", "2028-03-31"),
+			   &cli, &programme, err);
+	if (r == 0)
+		r = srv_demo_write(w, &srv_groups,
+				   json_pack("{s:s, s:I, s:s, s:s, s:i, s:s}", "ref", "MSG",
+					     "programme_id", (json_int_t)programme,
+					     "name", "媽媽支援小組", "kind", "peer_support",
+					     "retention_n", 3, "venue", "Room 1"),
+				   &cli, &mothers, err);
+	if (r == 0)
+		r = srv_demo_write(w, &srv_groups,
+				   json_pack("{s:s, s:I, s:s, s:s, s:i, s:s}", "ref", "PCG",
+					     "programme_id", (json_int_t)programme,
+					     "name", "親子小組", "kind", "parent_child",
+					     "retention_n", 3, "venue", "Room 1"),
+				   &cli, &parent_child, err);
+	for (int i = 0; i < 20 && r == 0; i++) {
+		char ref[16], phone[16];
+		snprintf(ref, sizeof ref, "DEMO-%02d", i + 1);
+		snprintf(phone, sizeof phone, "%d%07d", i % 2 ? 6 : 9, 1000 + i * 37);
+		json_t *p = json_pack("{s:s, s:s, s:s, s:b, s:s}", "ref", ref,
+				      "alias", srv_demo_aliases[i], "phone", phone,
+				      "consent", 1, "consent_how", "written");
+		if (i % 5 == 4)
+			json_object_set_new(p, "lang", json_string("en"));
+		if (i % 3 == 1)
+			json_object_set_new(p, "channel", json_string("whatsapp"));
+		r = srv_demo_write(w, &srv_participants, p, &cli, &people[i], err);
+	}
+	/* Mothers 1-12 in the support group, 9-20 in the parent-child group. */
+	for (int i = 0; i < 20 && r == 0; i++) {
+		if (i < 12)
+			r = srv_demo_write(w, &srv_enrolments,
+					   json_pack("{s:I, s:I}", "group_id", (json_int_t)mothers,
+						     "participant_id", (json_int_t)people[i]),
+					   &cli, &id, err);
+		if (r == 0 && i >= 8)
+			r = srv_demo_write(w, &srv_enrolments,
+					   json_pack("{s:I, s:I}", "group_id",
+						     (json_int_t)parent_child, "participant_id",
+						     (json_int_t)people[i]),
+					   &cli, &id, err);
+	}
+	int y, m, d;
+	char today_text[11];
+	tp_date_format_hk(tp_now(), today_text);
+	tp_date_parse(today_text, &y, &m, &d);
+	int64_t today = tp_date_start_hk(y, m, d);
+	if (r == 0)
+		r = srv_demo_term(w, &cli, mothers, "MSG", "媽媽支援小組", 14, 120, today,
+				  s_mothers, err);
+	if (r == 0)
+		r = srv_demo_term(w, &cli, parent_child, "PCG", "親子小組", 10, 90, today,
+				  s_parent, err);
+	/* Past sessions: most came, some did not. */
+	for (int s = 0; s < 4 && r == 0; s++) {
+		for (int i = 0; i < 20 && r == 0; i++) {
+			if ((i + s) % 4 == 3)
+				continue;
+			int64_t session = i < 12 ? s_mothers[s] : s_parent[s];
+			int64_t arrived = today + (int64_t)(s - 4) * 7 * 86400 +
+					  (i < 12 ? 14 : 10) * 3600 + (i % 7) * 120;
+			r = srv_attendance_record(w, session, people[i], i % 3 ? "card" : "staff",
+						  arrived, &cli);
+			r = r < 0 ? r : 0;
+		}
+	}
+	r = srv_store_write_end(store, r);
+	if (r < 0)
+		return r;
+	struct tp_error e;
+	tp_error_clear(&e);
+	r = srv_user_create(store, SRV_DEMO_ADMIN, "admin", SRV_DEMO_ADMIN_PASSWORD, NULL, &e);
+	if (r == 0)
+		r = srv_user_create(store, SRV_DEMO_WORKER, "worker", SRV_DEMO_WORKER_PASSWORD,
+				    NULL, &e);
+	if (r < 0) {
+		*err = tp_xasprintf("demo users: %s", e.message);
+		return r;
+	}
+	return 1;
+}

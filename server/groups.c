@@ -1,0 +1,51 @@
+/* The group resource; see groups.h. */
+#include "groups.h"
+#include "tp_db.h"
+
+const char *const srv_group_kinds[] = {
+	"counselling", "family", "parent_child", "education", "peer_support", "other", NULL,
+};
+
+/* Adds the programme's name and the counts a worker looks for. */
+static int srv_group_decorate(sqlite3 *db, int64_t id, json_t *obj,
+			      const struct srv_actor *actor)
+{
+	(void)actor;
+	sqlite3_stmt *st;
+	int r = tp_db_prepare(db, &st,
+			      "SELECT p.name,"
+			      " (SELECT count(*) FROM enrolments e WHERE e.group_id = g.id"
+			      "   AND e.archived_at IS NULL),"
+			      " (SELECT count(*) FROM sessions s WHERE s.group_id = g.id"
+			      "   AND s.archived_at IS NULL AND s.status = 'planned')"
+			      " FROM groups g JOIN programmes p ON p.id = g.programme_id"
+			      " WHERE g.id = ?", "i", id);
+	if (r < 0)
+		return r;
+	if ((r = tp_db_step(st)) == 1) {
+		json_object_set_new(obj, "programme_name", json_string(tp_db_col_text(st, 0)));
+		json_object_set_new(obj, "enrolled", json_integer(sqlite3_column_int64(st, 1)));
+		json_object_set_new(obj, "sessions", json_integer(sqlite3_column_int64(st, 2)));
+	}
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
+}
+
+static const struct srv_field srv_group_fields[] = {
+	{ "ref", SRV_F_TEXT, SRV_F_FILTER, 0, 64, NULL, NULL, NULL },
+	{ "programme_id", SRV_F_REF, SRV_F_REQUIRED | SRV_F_FILTER, 0, 0, NULL, "programmes", NULL },
+	{ "name", SRV_F_TEXT, SRV_F_REQUIRED, 0, 200, NULL, NULL, NULL },
+	{ "kind", SRV_F_ENUM, SRV_F_REQUIRED | SRV_F_FILTER, 0, 0, srv_group_kinds, NULL, NULL },
+	{ "retention_n", SRV_F_INT, 0, 1, 100, NULL, NULL, NULL },
+	{ "venue", SRV_F_TEXT, 0, 0, 100, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
+};
+
+const struct srv_resource srv_groups = {
+	.path = "groups",
+	.entity = "group",
+	.table = "groups",
+	.fields = srv_group_fields,
+	.search = "(name LIKE :q ESCAPE '\\' OR ref LIKE :q ESCAPE '\\')",
+	.decorate = srv_group_decorate,
+};

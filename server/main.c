@@ -1,0 +1,451 @@
+/*
+ * touchpoint-server: the command line. Global options, then a command:
+ * serve, admin create, token create, import, demo, migrate. Each command
+ * has --help. Configuration comes from defaults, --config FILE, TOUCHPOINT_*
+ * environment variables and the command line, in that order.
+ */
+#include "app.h"
+#include "demo.h"
+#include "devices.h"
+#include "import.h"
+#include "schema.h"
+#include "tp_alloc.h"
+#include "tp_buf.h"
+#include "tp_log.h"
+#include "tp_metrics.h"
+#include "users.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const struct tp_config_key srv_config_keys[] = {
+	{ "db", "var/touchpoint.db", "the sqlite database file" },
+	{ "listen", "127.0.0.1:8080", "HOST:PORT to listen on (port 0: any free port)" },
+	{ "assets", "assets", "folder of the web pages, forms and templates" },
+	{ "public_url", NULL, "how people reach the server, for QR links (default: from listen)" },
+	{ "threads", "4", "HTTP worker threads" },
+	{ "max_connections", "512", "open connections at most" },
+	{ "per_ip_connections", "64", "open connections per address at most (0: no limit)" },
+	{ "timeout", "30", "seconds before an idle connection is closed" },
+	{ "body_limit", "8388608", "largest request body in bytes (413 past it)" },
+	{ "session_hours", "12", "hours a staff sign-in lasts" },
+	{ "cookie_secure", "0", "1 to mark cookies Secure (when served over HTTPS)" },
+	{ "log_level", "info", "debug, info, warn or error" },
+	{ NULL, NULL, NULL },
+};
+
+static void srv_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: touchpoint-server [--config FILE] [--db FILE] COMMAND [ARGS]\n"
+		"\n"
+		"commands:\n"
+		"  serve [--listen HOST:PORT]      run the server\n"
+		"  admin create [--role ROLE] NAME create a staff user and print the password\n"
+		"  token create --role kiosk|gateway [--venue TEXT] NAME\n"
+		"                                  create a device token and print it once\n"
+		"  import KIND FILE                import a CSV file (KIND: programmes,\n"
+		"                                  participants, groups, sessions, enrolments,\n"
+		"                                  attendance)\n"
+		"  demo                            load the demo data into an empty database\n"
+		"  migrate                         bring the database schema up to date\n"
+		"\n"
+		"`touchpoint-server COMMAND --help` tells more of each command.\n"
+		"\n"
+		"configuration (file lines `key = value`, or TOUCHPOINT_KEY variables):\n");
+	for (const struct tp_config_key *k = srv_config_keys; k->name; k++)
+		fprintf(out, "  %-19s %s%s%s%s\n", k->name, k->help, k->fallback ? " [" : "",
+			k->fallback ? k->fallback : "", k->fallback ? "]" : "");
+}
+
+static bool srv_wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+/* Creates the folder of the database file if it is missing (one level). */
+static void srv_make_db_folder(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return;
+	char *dir = tp_xstrndup(path, (size_t)(slash - path));
+	if (mkdir(dir, 0750) == 0)
+		tp_info("created folder %s", dir);
+	free(dir);
+}
+
+static int srv_app_open(struct srv_app *app)
+{
+	char *err = NULL;
+	int64_t n;
+	if (tp_config_int(&app->config, "session_hours", 1, 24 * 30, &n, &err) < 0) {
+		fprintf(stderr, "touchpoint-server: %s\n", err);
+		free(err);
+		return -EINVAL;
+	}
+	app->session_seconds = n * 3600;
+	const char *level = tp_config_get(&app->config, "log_level");
+	enum tp_log_level lvl;
+	if (tp_log_parse_level(level, &lvl) < 0) {
+		fprintf(stderr, "touchpoint-server: log_level '%s' must be debug, info, warn or "
+			"error\n", level);
+		return -EINVAL;
+	}
+	tp_log_set_level(lvl);
+	app->cookie_secure = strcmp(tp_config_get(&app->config, "cookie_secure"), "1") == 0;
+	app->assets = tp_xstrdup(tp_config_get(&app->config, "assets"));
+	const char *db = tp_config_get(&app->config, "db");
+	srv_make_db_folder(db);
+	int r = srv_store_open(&app->store, db, &err);
+	if (r < 0) {
+		fprintf(stderr, "touchpoint-server: %s\n", err ? err : "cannot open the database");
+		free(err);
+		return r;
+	}
+	return 0;
+}
+
+static void srv_app_close(struct srv_app *app)
+{
+	srv_store_close(&app->store);
+	free(app->assets);
+	free(app->public_url);
+	tp_config_release(&app->config);
+}
+
+static int srv_cmd_serve(struct srv_app *app, int argc, char **argv)
+{
+	if (srv_wants_help(argc, argv)) {
+		printf("usage: touchpoint-server serve [--listen HOST:PORT]\n"
+		       "Runs the server until SIGINT or SIGTERM. With port 0 a free port is\n"
+		       "chosen; the first line printed names the address bound.\n");
+		return 0;
+	}
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
+			tp_config_set(&app->config, "listen", argv[++i]);
+		} else {
+			fprintf(stderr, "touchpoint-server serve: unexpected '%s' (see --help)\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	struct { const char *key; int64_t min, max, value; } limits[] = {
+		{ "threads", 1, 256, 0 }, { "max_connections", 1, 100000, 0 },
+		{ "per_ip_connections", 0, 100000, 0 }, { "timeout", 1, 3600, 0 },
+		{ "body_limit", 1024, 1024 * 1024 * 1024, 0 },
+	};
+	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		char *err = NULL;
+		if (tp_config_int(&app->config, limits[i].key, limits[i].min, limits[i].max,
+				  &limits[i].value, &err) < 0) {
+			fprintf(stderr, "touchpoint-server: %s\n", err);
+			free(err);
+			return 2;
+		}
+	}
+	/* Signals are taken by sigwait below, not by whichever thread. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct tp_http_config cfg = {
+		.listen = tp_config_get(&app->config, "listen"),
+		.threads = (unsigned)limits[0].value,
+		.max_connections = (unsigned)limits[1].value,
+		.per_ip_connections = (unsigned)limits[2].value,
+		.timeout_seconds = (unsigned)limits[3].value,
+		.body_limit = (size_t)limits[4].value,
+		.handler = srv_dispatch,
+		.app = app,
+		.completed = srv_request_completed,
+	};
+	struct tp_http_server *http = NULL;
+	char *err = NULL;
+	if (tp_http_start(&cfg, &http, &err) < 0) {
+		fprintf(stderr, "touchpoint-server: %s\n", err);
+		free(err);
+		return 1;
+	}
+	/* The address to print: the host asked for, the port bound. */
+	const char *listen = cfg.listen;
+	const char *colon = strrchr(listen, ':');
+	char *host = tp_xstrndup(listen, (size_t)(colon - listen));
+	if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "[::]") == 0) {
+		free(host);
+		host = tp_xstrdup("127.0.0.1");
+	}
+	char *base = tp_xasprintf("http://%s:%d", host, tp_http_port(http));
+	free(host);
+	const char *public_url = tp_config_get(&app->config, "public_url");
+	app->public_url = tp_xstrdup(public_url && *public_url ? public_url : base);
+	printf("touchpoint-server listening on %s/\n"
+	       "  console  %s/\n"
+	       "  API      %s/api/v1/\n"
+	       "  health   %s/healthz\n", base, base, base, base);
+	fflush(stdout);
+	tp_info("listening on %s (database %s)", base, app->store.path);
+	free(base);
+	int sig = 0;
+	sigwait(&stop, &sig);
+	tp_info("stopping on signal %d", sig);
+	tp_http_stop(http);
+	tp_metrics_reset();
+	return 0;
+}
+
+static int srv_cmd_admin(struct srv_app *app, int argc, char **argv)
+{
+	const char *role = "admin", *name = NULL;
+	if (srv_wants_help(argc, argv) || argc < 1 || strcmp(argv[0], "create") != 0) {
+		printf("usage: touchpoint-server admin create [--role admin|worker|viewer] NAME\n"
+		       "Creates a staff user and prints a generated password once.\n");
+		return argc >= 1 && srv_wants_help(argc, argv) ? 0 : 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (!name)
+			name = argv[i];
+		else {
+			fprintf(stderr, "touchpoint-server admin create: unexpected '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!name) {
+		fprintf(stderr, "touchpoint-server admin create: give the user's NAME\n");
+		return 2;
+	}
+	if (srv_app_open(app) < 0)
+		return 1;
+	struct tp_error e;
+	tp_error_clear(&e);
+	char *password = NULL;
+	if (srv_user_create(&app->store, name, role, NULL, &password, &e) < 0) {
+		fprintf(stderr, "touchpoint-server admin create: %s\n",
+			e.message[0] ? e.message : "cannot create the user");
+		return 1;
+	}
+	printf("created %s user '%s'\npassword: %s\n", role, name, password);
+	free(password);
+	return 0;
+}
+
+static int srv_cmd_token(struct srv_app *app, int argc, char **argv)
+{
+	const char *role = NULL, *venue = NULL, *name = NULL;
+	if (srv_wants_help(argc, argv) || argc < 1 || strcmp(argv[0], "create") != 0) {
+		printf("usage: touchpoint-server token create --role kiosk|gateway [--venue TEXT] NAME\n"
+		       "Creates a device and prints its bearer token once; only a hash is kept.\n"
+		       "A kiosk's venue is where it finds the open session for a scan.\n");
+		return argc >= 1 && srv_wants_help(argc, argv) ? 0 : 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (strcmp(argv[i], "--venue") == 0 && i + 1 < argc)
+			venue = argv[++i];
+		else if (!name)
+			name = argv[i];
+		else {
+			fprintf(stderr, "touchpoint-server token create: unexpected '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!role || !name) {
+		fprintf(stderr, "touchpoint-server token create: give --role kiosk|gateway and NAME\n");
+		return 2;
+	}
+	if (srv_app_open(app) < 0)
+		return 1;
+	struct tp_error e;
+	tp_error_clear(&e);
+	char *token = NULL;
+	if (srv_device_create(&app->store, name, role, venue, &token, &e) < 0) {
+		fprintf(stderr, "touchpoint-server token create: %s\n",
+			e.message[0] ? e.message : "cannot create the token");
+		return 1;
+	}
+	printf("%s\n", token);
+	free(token);
+	return 0;
+}
+
+static int srv_read_file(const char *path, struct tp_buf *out)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f)
+		return -errno;
+	char chunk[65536];
+	size_t n;
+	int r = 0;
+	while (r == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		r = tp_buf_append(out, chunk, n);
+	if (f != stdin)
+		fclose(f);
+	return r;
+}
+
+static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
+{
+	if (srv_wants_help(argc, argv) || argc != 2) {
+		printf("usage: touchpoint-server import KIND FILE\n"
+		       "Imports a UTF-8 CSV file (with a header row; a BOM is fine) in one\n"
+		       "transaction: a bad row imports nothing. FILE - reads standard input.\n"
+		       "  programmes:   ref,name\n"
+		       "  participants: ref,alias,phone?,channel?,lang?,consent?\n"
+		       "  groups:       ref,programme_ref,name,kind,retention_n?\n"
+		       "  sessions:     ref,group_ref,starts_at,ends_at,venue?\n"
+		       "  enrolments:   group_ref,participant_ref,enrolled_on?\n"
+		       "  attendance:   session_ref,participant_ref,method?,at?\n");
+		return srv_wants_help(argc, argv) ? 0 : 2;
+	}
+	struct tp_buf data;
+	tp_buf_init(&data, 256 * 1024 * 1024);
+	int r = srv_read_file(argv[1], &data);
+	if (r < 0) {
+		fprintf(stderr, "touchpoint-server import: cannot read %s: %s\n", argv[1],
+			strerror(-r));
+		tp_buf_release(&data);
+		return 1;
+	}
+	if (srv_app_open(app) < 0) {
+		tp_buf_release(&data);
+		return 1;
+	}
+	struct srv_actor cli = { .kind = SRV_ACTOR_CLI, .perm = SRV_P_ADMIN, .label = "cli" };
+	struct tp_error e;
+	tp_error_clear(&e);
+	json_t *summary = NULL;
+	r = srv_import(&app->store, argv[0], tp_buf_str(&data), data.len, &cli, &summary, &e);
+	tp_buf_release(&data);
+	if (r < 0) {
+		fprintf(stderr, "touchpoint-server import: %s: %s\n", argv[1],
+			e.message[0] ? e.message : "the import failed; nothing was imported");
+		return 1;
+	}
+	printf("imported %s from %s: %lld rows, %lld created, %lld updated, %lld unchanged\n",
+	       argv[0], argv[1],
+	       (long long)json_integer_value(json_object_get(summary, "rows")),
+	       (long long)json_integer_value(json_object_get(summary, "created")),
+	       (long long)json_integer_value(json_object_get(summary, "updated")),
+	       (long long)json_integer_value(json_object_get(summary, "unchanged")));
+	json_decref(summary);
+	return 0;
+}
+
+static int srv_cmd_demo(struct srv_app *app, int argc, char **argv)
+{
+	if (srv_wants_help(argc, argv) || argc) {
+		printf("usage: touchpoint-server demo\n"
+		       "Loads the demo data set into an empty database and prints the logins.\n");
+		return srv_wants_help(argc, argv) ? 0 : 2;
+	}
+	if (srv_app_open(app) < 0)
+		return 1;
+	char *err = NULL;
+	int r = srv_demo_load(&app->store, &err);
+	if (r < 0) {
+		fprintf(stderr, "touchpoint-server demo: %s\n", err ? err : "cannot load the demo");
+		free(err);
+		return 1;
+	}
+	printf("%s\n"
+	       "demo logins:  %s / %s  (admin)    %s / %s  (worker)\n",
+	       r == 1 ? "demo data loaded" : "the database has data already: demo data not loaded",
+	       SRV_DEMO_ADMIN, SRV_DEMO_ADMIN_PASSWORD, SRV_DEMO_WORKER,
+	       SRV_DEMO_WORKER_PASSWORD);
+	return 0;
+}
+
+static int srv_cmd_migrate(struct srv_app *app, int argc, char **argv)
+{
+	if (srv_wants_help(argc, argv) || argc) {
+		printf("usage: touchpoint-server migrate\n"
+		       "Brings the database schema up to version %d and exits.\n",
+		       srv_migration_count);
+		return srv_wants_help(argc, argv) ? 0 : 2;
+	}
+	if (srv_app_open(app) < 0)
+		return 1;
+	printf("database schema is at version %d\n", srv_migration_count);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct srv_app app;
+	memset(&app, 0, sizeof app);
+	tp_config_init(&app.config, srv_config_keys);
+	const char *config_file = getenv("TOUCHPOINT_CONFIG");
+	const char *db = NULL;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			config_file = argv[++i];
+		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+			db = argv[++i];
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			srv_usage(stdout);
+			tp_config_release(&app.config);
+			return 0;
+		} else {
+			fprintf(stderr, "touchpoint-server: unknown option '%s'\n\n", argv[i]);
+			srv_usage(stderr);
+			tp_config_release(&app.config);
+			return 2;
+		}
+	}
+	if (config_file) {
+		char *err = NULL;
+		if (tp_config_load_file(&app.config, config_file, &err) < 0) {
+			fprintf(stderr, "touchpoint-server: %s\n", err);
+			free(err);
+			tp_config_release(&app.config);
+			return 2;
+		}
+	}
+	tp_config_load_env(&app.config);
+	if (db)
+		tp_config_set(&app.config, "db", db);
+	if (i >= argc) {
+		srv_usage(stderr);
+		tp_config_release(&app.config);
+		return 2;
+	}
+	const char *cmd = argv[i++];
+	int sub_argc = argc - i;
+	char **sub_argv = argv + i;
+	int status;
+	if (strcmp(cmd, "serve") == 0) {
+		status = srv_wants_help(sub_argc, sub_argv) ? srv_cmd_serve(&app, sub_argc, sub_argv)
+			 : srv_app_open(&app) < 0 ? 1 : srv_cmd_serve(&app, sub_argc, sub_argv);
+	} else if (strcmp(cmd, "admin") == 0) {
+		status = srv_cmd_admin(&app, sub_argc, sub_argv);
+	} else if (strcmp(cmd, "token") == 0) {
+		status = srv_cmd_token(&app, sub_argc, sub_argv);
+	} else if (strcmp(cmd, "import") == 0) {
+		status = srv_cmd_import(&app, sub_argc, sub_argv);
+	} else if (strcmp(cmd, "demo") == 0) {
+		status = srv_cmd_demo(&app, sub_argc, sub_argv);
+	} else if (strcmp(cmd, "migrate") == 0) {
+		status = srv_cmd_migrate(&app, sub_argc, sub_argv);
+	} else {
+		fprintf(stderr, "touchpoint-server: unknown command '%s'\n\n", cmd);
+		srv_usage(stderr);
+		status = 2;
+	}
+	srv_app_close(&app);
+	return status;
+}

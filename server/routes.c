@@ -1,0 +1,76 @@
+/*
+ * Every route of touchpoint-server in one table, so that "who may call
+ * what" reads top to bottom. Plain resources share the generic handlers of
+ * resource.c; everything else names its own module's handler.
+ */
+#include "routes.h"
+#include "app.h"
+#include "audit.h"
+#include "auth.h"
+#include "cards.h"
+#include "checkins.h"
+#include "devices.h"
+#include "enrolments.h"
+#include "groups.h"
+#include "import.h"
+#include "ops.h"
+#include "participants.h"
+#include "programmes.h"
+#include "resource.h"
+#include "sessions.h"
+#include "static_files.h"
+#include "users.h"
+
+#define ALLOW(bits) (&(const struct srv_route_meta){ .allow = (bits) })
+#define RES(bits, r) (&(const struct srv_route_meta){ .allow = (bits), .res = &(r) })
+
+/* The five routes of a plain resource: list, create, read, update, archive
+ * (and restore). */
+#define RESOURCE_ROUTES(base, r, read, write)                                          \
+	{ "GET", "/api/v1/" base, srv_resource_list, RES(read, r) },                   \
+	{ "POST", "/api/v1/" base, srv_resource_create, RES(write, r) },               \
+	{ "GET", "/api/v1/" base "/{id}", srv_resource_get, RES(read, r) },            \
+	{ "PATCH", "/api/v1/" base "/{id}", srv_resource_update, RES(write, r) },      \
+	{ "POST", "/api/v1/" base "/{id}/archive", srv_resource_archive, RES(write, r) }, \
+	{ "POST", "/api/v1/" base "/{id}/restore", srv_resource_restore, RES(write, r) }
+
+#define STAFF_READ SRV_P_STAFF_READ
+#define STAFF_WRITE SRV_P_STAFF_WRITE
+#define KIOSK_READ (SRV_P_STAFF_READ | SRV_P_KIOSK)
+
+const struct tp_route srv_routes[] = {
+	{ "GET", "/healthz", srv_healthz, ALLOW(SRV_P_PUBLIC) },
+	{ "GET", "/metrics", srv_metrics, ALLOW(SRV_P_PUBLIC) },
+
+	{ "POST", "/api/v1/auth/login", srv_auth_login, ALLOW(SRV_P_PUBLIC) },
+	{ "POST", "/api/v1/auth/logout", srv_auth_logout, ALLOW(SRV_P_PUBLIC) },
+	{ "GET", "/api/v1/auth/me", srv_auth_me, ALLOW(STAFF_READ | SRV_P_KIOSK | SRV_P_GATEWAY) },
+	{ "POST", "/api/v1/auth/password", srv_auth_password, ALLOW(STAFF_READ) },
+
+	RESOURCE_ROUTES("programmes", srv_programmes, STAFF_READ, STAFF_WRITE),
+	RESOURCE_ROUTES("participants", srv_participants, STAFF_READ, STAFF_WRITE),
+	{ "GET", "/api/v1/participants/{id}/card.svg", srv_card_svg, ALLOW(STAFF_WRITE) },
+	{ "POST", "/api/v1/participants/{id}/card", srv_card_reissue, ALLOW(STAFF_WRITE) },
+	RESOURCE_ROUTES("groups", srv_groups, KIOSK_READ, STAFF_WRITE),
+	{ "GET", "/api/v1/groups/{id}/cards.svg", srv_group_cards_svg, ALLOW(STAFF_WRITE) },
+	RESOURCE_ROUTES("sessions", srv_sessions, KIOSK_READ, STAFF_WRITE),
+	{ "GET", "/api/v1/sessions/{id}/roster", srv_session_roster, ALLOW(KIOSK_READ) },
+	{ "GET", "/api/v1/sessions/{id}/qr.svg", srv_session_qr_svg, ALLOW(STAFF_READ) },
+	RESOURCE_ROUTES("enrolments", srv_enrolments, STAFF_READ, STAFF_WRITE),
+
+	{ "POST", "/api/v1/checkins", srv_checkin_post, ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
+	{ "POST", "/api/v1/attendance/{id}/undo", srv_attendance_undo,
+	  ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
+
+	{ "POST", "/api/v1/import/{kind}", srv_import_post, ALLOW(STAFF_WRITE) },
+
+	RESOURCE_ROUTES("users", srv_users, SRV_P_ADMIN, SRV_P_ADMIN),
+	RESOURCE_ROUTES("devices", srv_devices, SRV_P_ADMIN, SRV_P_ADMIN),
+	{ "GET", "/api/v1/audit", srv_audit_list, ALLOW(SRV_P_ADMIN) },
+
+	{ "GET", "/s/{key}", srv_session_landing, ALLOW(SRV_P_PUBLIC) },
+	{ "GET", "/", srv_static_file, ALLOW(SRV_P_PUBLIC) },
+	{ "GET", "/{file}", srv_static_file, ALLOW(SRV_P_PUBLIC) },
+};
+
+const size_t srv_route_count = sizeof srv_routes / sizeof srv_routes[0];

@@ -1,0 +1,150 @@
+/*
+ * Touchpoint's schema. Times are INTEGER Unix seconds (UTC); dates are TEXT
+ * YYYY-MM-DD in Hong Kong time. Constraints state what must never happen:
+ * one attendance per participant and session, one answer per client nonce,
+ * one live card per token.
+ */
+#include "schema.h"
+
+static const char srv_schema_v1[] =
+	"CREATE TABLE programmes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  starts_on TEXT, ends_on TEXT,"
+	"  archived_at INTEGER,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+
+	"CREATE TABLE participants ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT UNIQUE,"
+	"  alias TEXT NOT NULL,"
+	"  phone TEXT,"
+	"  channel TEXT NOT NULL DEFAULT 'sms' CHECK (channel IN ('sms','whatsapp','none')),"
+	"  lang TEXT NOT NULL DEFAULT 'zh-HK' CHECK (lang IN ('zh-HK','en')),"
+	"  consent INTEGER NOT NULL DEFAULT 0 CHECK (consent IN (0,1)),"
+	"  consent_on TEXT, consent_how TEXT,"
+	"  note TEXT,"
+	"  archived_at INTEGER,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX participants_phone ON participants(phone);"
+
+	/* A participant's live card is the one not revoked. */
+	"CREATE TABLE cards ("
+	"  id INTEGER PRIMARY KEY,"
+	"  participant_id INTEGER NOT NULL REFERENCES participants(id),"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  issued_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER);"
+	"CREATE UNIQUE INDEX cards_live ON cards(participant_id) WHERE revoked_at IS NULL;"
+
+	"CREATE TABLE groups ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT UNIQUE,"
+	"  programme_id INTEGER NOT NULL REFERENCES programmes(id),"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('counselling','family','parent_child',"
+	"    'education','peer_support','other')),"
+	"  retention_n INTEGER NOT NULL DEFAULT 3 CHECK (retention_n BETWEEN 1 AND 100),"
+	"  venue TEXT,"
+	"  archived_at INTEGER,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX groups_programme ON groups(programme_id);"
+
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT UNIQUE,"
+	"  group_id INTEGER NOT NULL REFERENCES groups(id),"
+	"  title TEXT,"
+	"  starts_at INTEGER NOT NULL,"
+	"  ends_at INTEGER NOT NULL,"
+	"  venue TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned','cancelled')),"
+	"  qr_key TEXT NOT NULL UNIQUE,"
+	"  archived_at INTEGER,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  CHECK (ends_at > starts_at));"
+	"CREATE INDEX sessions_group ON sessions(group_id, starts_at);"
+	"CREATE INDEX sessions_time ON sessions(starts_at);"
+
+	"CREATE TABLE enrolments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  group_id INTEGER NOT NULL REFERENCES groups(id),"
+	"  participant_id INTEGER NOT NULL REFERENCES participants(id),"
+	"  enrolled_on TEXT NOT NULL,"
+	"  left_on TEXT,"
+	"  archived_at INTEGER,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  UNIQUE (group_id, participant_id));"
+	"CREATE INDEX enrolments_participant ON enrolments(participant_id);"
+
+	"CREATE TABLE staff_users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  display_name TEXT,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin','worker','viewer')),"
+	"  password_hash TEXT NOT NULL,"
+	"  failed_logins INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER,"
+	"  archived_at INTEGER,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+
+	"CREATE TABLE web_sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  user_id INTEGER NOT NULL REFERENCES staff_users(id),"
+	"  csrf_token TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL);"
+
+	/* Kiosks and services; archived_at is the revocation time. */
+	"CREATE TABLE devices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('kiosk','gateway')),"
+	"  venue TEXT,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  last_seen_at INTEGER,"
+	"  archived_at INTEGER,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+
+	"CREATE TABLE attendance ("
+	"  id INTEGER PRIMARY KEY,"
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  participant_id INTEGER NOT NULL REFERENCES participants(id),"
+	"  method TEXT NOT NULL CHECK (method IN ('card','phone','staff','import')),"
+	"  walk_in INTEGER NOT NULL DEFAULT 0 CHECK (walk_in IN (0,1)),"
+	"  scanned_at INTEGER NOT NULL,"
+	"  recorded_at INTEGER NOT NULL,"
+	"  device_id INTEGER REFERENCES devices(id),"
+	"  user_id INTEGER REFERENCES staff_users(id),"
+	"  undone_at INTEGER, undone_by INTEGER REFERENCES staff_users(id),"
+	"  undo_reason TEXT,"
+	"  UNIQUE (session_id, participant_id));"
+	"CREATE INDEX attendance_participant ON attendance(participant_id);"
+
+	/* What each client was answered for each nonce: a retry gets the same. */
+	"CREATE TABLE checkin_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  client TEXT NOT NULL,"
+	"  nonce TEXT NOT NULL,"
+	"  http_status INTEGER NOT NULL,"
+	"  response TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (client, nonce));"
+
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  entity TEXT NOT NULL,"
+	"  entity_id INTEGER,"
+	"  detail TEXT);"
+	"CREATE INDEX audit_entity ON audit_log(entity, entity_id);";
+
+const char *const srv_migrations[] = {
+	srv_schema_v1,
+};
+
+const int srv_migration_count = sizeof srv_migrations / sizeof srv_migrations[0];

@@ -362,6 +362,7 @@ int tp_http_start(const struct tp_http_config *cfg, struct tp_http_server **out,
 		flags |= MHD_USE_IPv6;
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, &tp_http_access, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, &tp_http_mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
@@ -369,7 +370,6 @@ int tp_http_start(const struct tp_http_config *cfg, struct tp_http_server **out,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
 		MHD_OPTION_NOTIFY_COMPLETED, &tp_http_completed, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, &tp_http_mhd_log, NULL,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		MHD_OPTION_END);
 	if (!srv->daemon) {

@@ -1,0 +1,80 @@
+/*
+ * Integration-test support: start the real touchpoint-server binary (from
+ * $TP_SERVER_BIN) on a free loopback port with a fresh database in a
+ * temporary folder, run its CLI commands, and talk to it over HTTP with
+ * libcurl as a browser (cookie + CSRF) or a device (bearer token) would.
+ */
+#ifndef TS_TESTSERVER_H
+#define TS_TESTSERVER_H
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct ts_server {
+	pid_t pid;
+	int port;
+	char dir[256];      /* temporary folder, removed by ts_server_stop */
+	char db[320];
+	char base[64];      /* "http://127.0.0.1:PORT" */
+};
+
+/* Makes the folder and database path; the server is not started yet. */
+void ts_server_prepare(struct ts_server *s);
+/* Starts `serve` on port 0 and reads the bound port; bails out on failure. */
+void ts_server_start(struct ts_server *s);
+/* SIGTERM, wait; returns the exit status (0 for a clean, leak-free stop). */
+int ts_server_stop(struct ts_server *s);
+/* Removes the temporary folder. */
+void ts_server_cleanup(struct ts_server *s);
+/*
+ * Runs `touchpoint-server --db DB args...` (NULL-terminated) and returns its
+ * exit status; *out and *err (if not NULL) get what it printed (caller frees).
+ */
+int ts_cli(struct ts_server *s, char **out, char **err, ...);
+
+struct ts_client {
+	struct ts_server *srv;
+	CURL *curl;
+	char csrf[80];
+	char bearer[128];
+};
+
+struct ts_response {
+	long status;
+	char *body;         /* NUL-terminated */
+	json_t *json;       /* parsed body, or NULL when not JSON */
+	char *headers;
+};
+
+void ts_client_init(struct ts_client *c, struct ts_server *s);
+void ts_client_release(struct ts_client *c);
+/* Signs in through the API; returns the HTTP status (200 on success). */
+long ts_client_login(struct ts_client *c, const char *user, const char *password);
+/* Sends method path [body]; body NULL sends none. Fills *r (release it). */
+void ts_request(struct ts_client *c, const char *method, const char *path,
+		const char *body, struct ts_response *r);
+/* Same with raw bytes (for invalid UTF-8) and a content type. */
+void ts_request_raw(struct ts_client *c, const char *method, const char *path,
+		    const char *body, size_t len, const char *content_type,
+		    struct ts_response *r);
+/* A request whose body is built by json_pack-style format (no body: NULL). */
+void ts_requestf(struct ts_client *c, const char *method, const char *path,
+		 struct ts_response *r, const char *fmt, ...);
+void ts_response_release(struct ts_response *r);
+/* The error code of a JSON error reply, or "" */
+const char *ts_error_code(const struct ts_response *r);
+const char *ts_error_field(const struct ts_response *r);
+/* Shortcuts into r->json. */
+json_int_t ts_int(const struct ts_response *r, const char *key);
+const char *ts_str(const struct ts_response *r, const char *key);
+
+/* Creates the first admin through the CLI; returns the printed password
+ * (caller frees). */
+char *ts_create_user(struct ts_server *s, const char *name, const char *role);
+/* Creates a device token through the CLI (caller frees). */
+char *ts_create_token(struct ts_server *s, const char *name, const char *role,
+		      const char *venue);
+
+#endif

@@ -13,7 +13,7 @@
 #include <time.h>
 
 /* Days from 1970-01-01 to y-m-d (m 1-12; d may be out of the month). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;

@@ -8,7 +8,6 @@
 #include "tp_qr.h"
 #include "tp_time.h"
 #include "tp_token.h"
-#include "tp_utf8.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -46,16 +45,23 @@ static void srv_card_draw(struct tp_buf *svg, double x, double y, const char *al
 	tp_buf_printf(svg, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" rx=\"30\""
 			   " fill=\"#fff\" stroke=\"#999\" stroke-width=\"3\"/>",
 		      SRV_CARD_W, SRV_CARD_H);
-	/* Long aliases shrink to fit the left half of the card. */
-	size_t chars = tp_utf8_chars(alias);
-	int size = chars <= 4 ? 80 : (int)(340 / chars);
+	/* Long aliases shrink to fit the left half of the card: a CJK character
+	 * is about one em wide, a Latin letter a little over half. */
+	double ems = 0;
+	for (const unsigned char *p = (const unsigned char *)alias; *p; p++) {
+		if (*p >= 0xE0)
+			ems += 1.0;
+		else if (*p < 0x80)
+			ems += 0.62;
+	}
+	int size = ems * 80 <= 340 ? 80 : (int)(340 / ems);
 	if (size < 28)
 		size = 28;
 	tp_buf_printf(svg, "<text x=\"40\" y=\"%d\" font-family=\"'Noto Sans CJK TC',"
 			   "'Noto Sans TC','PingFang HK','Microsoft JhengHei',sans-serif\""
 			   " font-size=\"%d\" font-weight=\"700\" fill=\"#111\"%s>",
 		      SRV_CARD_H / 2 + size / 3, size,
-		      chars > 12 ? " textLength=\"340\" lengthAdjust=\"spacingAndGlyphs\"" : "");
+		      ems * size > 350 ? " textLength=\"340\" lengthAdjust=\"spacingAndGlyphs\"" : "");
 	tp_buf_put_escaped(svg, alias);
 	tp_buf_puts(svg, "</text>");
 	tp_qr_svg_group(token, 416, 60, 420, svg);

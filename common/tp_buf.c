@@ -58,6 +58,7 @@ int tp_buf_printf(struct tp_buf *b, const char *fmt, ...)
 
 int tp_buf_put_escaped(struct tp_buf *b, const char *s)
 {
+	size_t start = b->len;
 	for (; *s; s++) {
 		const char *rep = NULL;
 		switch (*s) {
@@ -68,8 +69,13 @@ int tp_buf_put_escaped(struct tp_buf *b, const char *s)
 		case '\'': rep = "&#39;"; break;
 		}
 		int r = rep ? tp_buf_puts(b, rep) : tp_buf_append(b, s, 1);
-		if (r < 0)
+		if (r < 0) {
+			/* All or nothing, like every other append. */
+			b->len = start;
+			if (b->data)
+				b->data[start] = '\0';
 			return r;
+		}
 	}
 	return 0;
 }

@@ -66,13 +66,20 @@ int tp_config_load_file(struct tp_config *c, const char *path, char **err)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		*err = tp_xasprintf("cannot read config file %s: %s", path, strerror(errno));
-		return -errno;
+		int r = -errno;
+		*err = tp_xasprintf("cannot read config file %s: %s", path, strerror(-r));
+		return r;
 	}
 	char line[4096];
 	int lineno = 0;
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			*err = tp_xasprintf("%s:%d: the line is longer than %zu bytes", path,
+					    lineno, sizeof line - 2);
+			fclose(f);
+			return -EINVAL;
+		}
 		char *s = tp_config_trim(line);
 		if (*s == '\0' || *s == '#')
 			continue;

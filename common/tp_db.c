@@ -252,10 +252,11 @@ int tp_db_migrate(sqlite3 *db, const char *const *migrations, int count,
 	for (int64_t v = version; v < count; v++) {
 		r = tp_db_exec(db, migrations[v]);
 		if (r < 0) {
-			tp_db_rollback(db);
+			/* sqlite's message first: a successful ROLLBACK clears it. */
 			if (err)
 				*err = tp_xasprintf("migration %lld failed: %s",
 						    (long long)v + 1, sqlite3_errmsg(db));
+			tp_db_rollback(db);
 			return r;
 		}
 		/* PRAGMA takes no bound parameters; the value is our own integer. */
@@ -274,9 +275,9 @@ int tp_db_migrate(sqlite3 *db, const char *const *migrations, int count,
 			(long long)version, count);
 	return 0;
 fail_msg:
-	tp_db_rollback(db);
 	if (err)
 		*err = tp_xasprintf("cannot read or update the schema version: %s",
 				    sqlite3_errmsg(db));
+	tp_db_rollback(db);
 	return r;
 }

@@ -262,8 +262,13 @@ static enum MHD_Result tp_http_access(void *cls, struct MHD_Connection *conn,
 	}
 	if (*upload_size) {
 		if (!req->too_big && !req->replied &&
-		    tp_buf_append(&req->body, upload_data, *upload_size) < 0)
+		    tp_buf_append(&req->body, upload_data, *upload_size) < 0) {
+			/* The rest is read and dropped (libmicrohttpd 0.9 sends no
+			 * reply queued mid-upload); the connection timeout bounds a
+			 * client that never stops. */
 			req->too_big = true;
+			tp_buf_release(&req->body);
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -299,6 +304,8 @@ static void tp_http_completed(void *cls, struct MHD_Connection *conn,
 	*con_cls = NULL;
 }
 
+static void tp_http_mhd_log(void *cls, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 static void tp_http_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -370,7 +377,6 @@ int tp_http_start(const struct tp_http_config *cfg, struct tp_http_server **out,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
 		MHD_OPTION_NOTIFY_COMPLETED, &tp_http_completed, srv,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		*err = tp_xasprintf("cannot listen on %s (in use, or not an address "

@@ -70,9 +70,50 @@ uint64_t tp_counter_value(const struct tp_counter *c)
 	return atomic_load_explicit(&c->value, memory_order_relaxed);
 }
 
+/* Methods outside this list (a client may send any token) count as "other",
+ * so that no request can add series without bound. */
+static const char *tp_metrics_method(const char *method)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "PATCH",
+					     "DELETE", "OPTIONS" };
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(method, known[i]) == 0)
+			return known[i];
+	return "other";
+}
+
+/* Appends a label value escaped as the text format requires. */
+static void tp_metrics_put_label(struct tp_buf *out, const char *value)
+{
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\')
+			tp_buf_puts(out, "\\\\");
+		else if (*p == '"')
+			tp_buf_puts(out, "\\\"");
+		else if (*p == '\n')
+			tp_buf_puts(out, "\\n");
+		else
+			tp_buf_append(out, p, 1);
+	}
+}
+
+/* name_suffix{route="...",method="..."[,le="..."]} */
+static void tp_metrics_put_series(struct tp_buf *out, const char *name, const char *suffix,
+				  const struct tp_histogram *h, const char *le)
+{
+	tp_buf_printf(out, "%s%s{route=\"", name, suffix);
+	tp_metrics_put_label(out, h->route);
+	tp_buf_puts(out, "\",method=\"");
+	tp_metrics_put_label(out, h->method);
+	if (le)
+		tp_buf_printf(out, "\",le=\"%s", le);
+	tp_buf_puts(out, "\"} ");
+}
+
 void tp_metrics_request(const char *route, const char *method, int status,
 			double seconds)
 {
+	method = tp_metrics_method(method);
 	char labels[160];
 	snprintf(labels, sizeof labels, "code=\"%d\"", status);
 	tp_counter_add(tp_counter_get("touchpoint_http_requests_total",
@@ -117,16 +158,18 @@ void tp_metrics_render(struct tp_buf *out)
 	tp_buf_printf(out, "# HELP %s Time to answer HTTP requests, by route\n"
 			   "# TYPE %s histogram\n", name, name);
 	for (struct tp_histogram *h = tp_histograms; h; h = h->next) {
-		for (size_t i = 0; i < TP_NBUCKETS; i++)
-			tp_buf_printf(out, "%s_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %llu\n",
-				      name, h->route, h->method, tp_buckets[i],
-				      (unsigned long long)h->buckets[i]);
-		tp_buf_printf(out, "%s_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n",
-			      name, h->route, h->method, (unsigned long long)h->count);
-		tp_buf_printf(out, "%s_sum{route=\"%s\",method=\"%s\"} %.6f\n", name,
-			      h->route, h->method, h->sum);
-		tp_buf_printf(out, "%s_count{route=\"%s\",method=\"%s\"} %llu\n", name,
-			      h->route, h->method, (unsigned long long)h->count);
+		for (size_t i = 0; i < TP_NBUCKETS; i++) {
+			char le[32];
+			snprintf(le, sizeof le, "%g", tp_buckets[i]);
+			tp_metrics_put_series(out, name, "_bucket", h, le);
+			tp_buf_printf(out, "%llu\n", (unsigned long long)h->buckets[i]);
+		}
+		tp_metrics_put_series(out, name, "_bucket", h, "+Inf");
+		tp_buf_printf(out, "%llu\n", (unsigned long long)h->count);
+		tp_metrics_put_series(out, name, "_sum", h, NULL);
+		tp_buf_printf(out, "%.6f\n", h->sum);
+		tp_metrics_put_series(out, name, "_count", h, NULL);
+		tp_buf_printf(out, "%llu\n", (unsigned long long)h->count);
 	}
 	pthread_mutex_unlock(&tp_metrics_lock);
 }

@@ -50,17 +50,31 @@ int tp_phone_normalize(const char *in, char out[TP_PHONE_MAX], const char **why)
 		goto fail;
 	}
 	for (const char *p = in; *p; p++) {
-		if (is_digit(*p)) {
+		char c = *p;
+		/* A Chinese input method types full-width forms: ０-９, ＋, －, and
+		 * the ideographic space. They mean the same as their ASCII twins. */
+		const unsigned char *u = (const unsigned char *)p;
+		if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99) {
+			c = (char)('0' + (u[2] - 0x90));
+			p += 2;
+		} else if (u[0] == 0xEF && u[1] == 0xBC && (u[2] == 0x8B || u[2] == 0x8D)) {
+			c = u[2] == 0x8B ? '+' : '-';
+			p += 2;
+		} else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) {
+			c = ' ';
+			p += 2;
+		}
+		if (is_digit(c)) {
 			if (nd < MAX_READ)
-				digits[nd] = *p;
+				digits[nd] = c;
 			nd++;
-		} else if (*p == '+') {
+		} else if (c == '+') {
 			if (nd > 0 || plus)
 				plus_late = true;
 			plus = true;
-		} else if (is_letter(*p)) {
+		} else if (is_letter(c)) {
 			letters = true;
-		} else if (!is_separator(*p)) {
+		} else if (!is_separator(c)) {
 			other = true;
 		}
 	}

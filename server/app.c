@@ -69,7 +69,9 @@ int srv_dispatch(struct tp_http_request *req)
 			return tp_http_reply_error(req, 403, "forbidden",
 						   "your role may not do this");
 	}
-	if (srv_check_csrf(req, &sr->actor, &e) < 0)
+	/* Public routes (sign-in, sign-out) do their own origin check, so a
+	 * browser holding an old session can still sign in as someone else. */
+	if (!(allow & SRV_P_PUBLIC) && srv_check_csrf(req, &sr->actor, &e) < 0)
 		return srv_reply_error(req, &e);
 	r = route->handler(req);
 	if (r < 0 && !req->replied) {

@@ -380,6 +380,8 @@ int srv_auth_logout(struct tp_http_request *req)
 	struct srv_app *app = srv_app_of(req);
 	const struct srv_actor *actor = srv_actor_of(req);
 	const char *cookie = tp_http_cookie(req, SRV_COOKIE);
+	if (!srv_same_origin(req))
+		return tp_http_reply_error(req, 403, "csrf", "the request came from another site");
 	if (cookie && actor->kind == SRV_ACTOR_STAFF) {
 		char hash[65];
 		srv_token_hash(cookie, hash);

@@ -37,8 +37,9 @@ int srv_card_issue(sqlite3 *w, int64_t participant_id, char *token)
 			    " VALUES (?, ?, ?)", "iti", participant_id, token, now);
 }
 
-/* One card at (x, y) of the caller's drawing: a cut line, the alias, the QR. */
-static void srv_card_draw(struct tp_buf *svg, double x, double y, const char *alias,
+/* One card at (x, y) of the caller's drawing: a cut line, the alias, the QR.
+ * Fails (and the caller must not print) when the QR cannot be drawn. */
+static int srv_card_draw(struct tp_buf *svg, double x, double y, const char *alias,
 			  const char *token)
 {
 	tp_buf_printf(svg, "<g transform=\"translate(%g %g)\">", x, y);
@@ -64,8 +65,10 @@ static void srv_card_draw(struct tp_buf *svg, double x, double y, const char *al
 		      ems * size > 350 ? " textLength=\"340\" lengthAdjust=\"spacingAndGlyphs\"" : "");
 	tp_buf_put_escaped(svg, alias);
 	tp_buf_puts(svg, "</text>");
-	tp_qr_svg_group(token, 416, 60, 420, svg);
-	tp_buf_puts(svg, "</g>");
+	int r = tp_qr_svg_group(token, 416, 60, 420, svg);
+	if (r < 0)
+		return r;
+	return tp_buf_puts(svg, "</g>");
 }
 
 static void srv_svg_open(struct tp_buf *svg, int w, int h)
@@ -105,10 +108,12 @@ int srv_card_svg(struct tp_http_request *req)
 	struct tp_buf svg;
 	tp_buf_init(&svg, SRV_SVG_CAP);
 	srv_svg_open(&svg, SRV_CARD_W, SRV_CARD_H);
-	srv_card_draw(&svg, 0, 0, tp_db_col_text(st, 0), tp_db_col_text(st, 1));
-	tp_buf_puts(&svg, "</svg>\n");
+	r = srv_card_draw(&svg, 0, 0, tp_db_col_text(st, 0), tp_db_col_text(st, 1));
+	if (r == 0)
+		r = tp_buf_puts(&svg, "</svg>\n");
 	sqlite3_finalize(st);
-	r = srv_audit_now(srv_app_of(req), srv_actor_of(req), "export_card",
+	if (r == 0)
+		r = srv_audit_now(srv_app_of(req), srv_actor_of(req), "export_card",
 			  "participant", id, NULL);
 	if (r < 0) {
 		tp_buf_release(&svg);
@@ -189,9 +194,11 @@ int srv_group_cards_svg(struct tp_http_request *req)
 	int n = 0;
 	while ((r = tp_db_step(st)) == 1) {
 		int col = n % SRV_SHEET_COLS, row = n / SRV_SHEET_COLS;
-		srv_card_draw(&svg, margin_x + col * (SRV_CARD_W + SRV_SHEET_GAP),
+		r = srv_card_draw(&svg, margin_x + col * (SRV_CARD_W + SRV_SHEET_GAP),
 			      margin_y + row * (SRV_CARD_H + SRV_SHEET_GAP),
 			      tp_db_col_text(st, 0), tp_db_col_text(st, 1));
+		if (r < 0)
+			break;
 		n++;
 	}
 	sqlite3_finalize(st);

@@ -40,6 +40,7 @@ const struct srv_resource srv_devices = {
 	.fields = srv_device_fields,
 	.before_write = srv_device_check,
 	.no_restore = true,
+	.computed = (const char *const[]){ "token", NULL },
 };
 
 int srv_device_create(struct srv_store *store, const char *name, const char *kind,

@@ -59,7 +59,7 @@ static int srv_enrolment_decorate(sqlite3 *db, int64_t id, json_t *obj,
 static const struct srv_field srv_enrolment_fields[] = {
 	{ "group_id", SRV_F_REF, SRV_F_REQUIRED | SRV_F_FIXED | SRV_F_FILTER, 0, 0, NULL, "groups", NULL },
 	{ "participant_id", SRV_F_REF, SRV_F_REQUIRED | SRV_F_FIXED | SRV_F_FILTER, 0, 0, NULL, "participants", NULL },
-	{ "enrolled_on", SRV_F_DATE, 0, 0, 0, NULL, NULL, NULL },
+	{ "enrolled_on", SRV_F_DATE, SRV_F_NONULL, 0, 0, NULL, NULL, NULL },
 	{ "left_on", SRV_F_DATE, 0, 0, 0, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
@@ -71,4 +71,5 @@ const struct srv_resource srv_enrolments = {
 	.fields = srv_enrolment_fields,
 	.before_write = srv_enrolment_check,
 	.decorate = srv_enrolment_decorate,
+	.computed = (const char *const[]){ "alias", "group_name", NULL },
 };

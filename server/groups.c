@@ -36,7 +36,7 @@ static const struct srv_field srv_group_fields[] = {
 	{ "programme_id", SRV_F_REF, SRV_F_REQUIRED | SRV_F_FILTER, 0, 0, NULL, "programmes", NULL },
 	{ "name", SRV_F_TEXT, SRV_F_REQUIRED, 0, 200, NULL, NULL, NULL },
 	{ "kind", SRV_F_ENUM, SRV_F_REQUIRED | SRV_F_FILTER, 0, 0, srv_group_kinds, NULL, NULL },
-	{ "retention_n", SRV_F_INT, 0, 1, 100, NULL, NULL, NULL },
+	{ "retention_n", SRV_F_INT, SRV_F_NONULL, 1, 100, NULL, NULL, NULL },
 	{ "venue", SRV_F_TEXT, 0, 0, 100, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
@@ -48,4 +48,5 @@ const struct srv_resource srv_groups = {
 	.fields = srv_group_fields,
 	.search = "(name LIKE :q ESCAPE '\\' OR ref LIKE :q ESCAPE '\\')",
 	.decorate = srv_group_decorate,
+	.computed = (const char *const[]){ "programme_name", "enrolled", "sessions", NULL },
 };

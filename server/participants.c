@@ -77,9 +77,9 @@ static const struct srv_field srv_participant_fields[] = {
 	{ "ref", SRV_F_TEXT, SRV_F_FILTER, 0, 64, NULL, NULL, NULL },
 	{ "alias", SRV_F_TEXT, SRV_F_REQUIRED, 0, 40, NULL, NULL, NULL },
 	{ "phone", SRV_F_PHONE, SRV_F_PRIVATE, 0, 0, NULL, NULL, NULL },
-	{ "channel", SRV_F_ENUM, 0, 0, 0, srv_channels, NULL, NULL },
-	{ "lang", SRV_F_ENUM, 0, 0, 0, srv_langs, NULL, NULL },
-	{ "consent", SRV_F_BOOL, 0, 0, 0, NULL, NULL, NULL },
+	{ "channel", SRV_F_ENUM, SRV_F_NONULL, 0, 0, srv_channels, NULL, NULL },
+	{ "lang", SRV_F_ENUM, SRV_F_NONULL, 0, 0, srv_langs, NULL, NULL },
+	{ "consent", SRV_F_BOOL, SRV_F_NONULL, 0, 0, NULL, NULL, NULL },
 	{ "consent_on", SRV_F_DATE, 0, 0, 0, NULL, NULL, NULL },
 	{ "consent_how", SRV_F_ENUM, 0, 0, 0, srv_consent_ways, NULL, NULL },
 	{ "note", SRV_F_LONGTEXT, SRV_F_PRIVATE, 0, 2000, NULL, NULL, NULL },
@@ -96,4 +96,5 @@ const struct srv_resource srv_participants = {
 	.before_write = srv_participant_check,
 	.after_create = srv_participant_created,
 	.decorate = srv_participant_decorate,
+	.computed = (const char *const[]){ "card_token", "card_issued_at", NULL },
 };

@@ -176,6 +176,10 @@ static int srv_field_validate(const struct srv_field *f, json_t *input,
 		if (f->flags & SRV_F_REQUIRED)
 			return tp_error_set(e, 400, "missing_field", f->name,
 					    "is required and cannot be emptied");
+		if (f->flags & SRV_F_NONULL)
+			return tp_error_set(e, 400, "invalid_field", f->name,
+					    "always has a value and cannot be emptied; "
+					    "leave it out to keep the current one");
 		json_object_set_new(vals, f->name, json_null());
 		return 0;
 	}
@@ -253,10 +257,22 @@ static int srv_resource_validate(const struct srv_resource *res, json_t *input,
 {
 	const char *key;
 	json_t *value;
+	static const char *const bookkeeping[] = { "id", "created_at", "updated_at",
+						   "archived_at", NULL };
 	json_object_foreach(input, key, value) {
-		if (!srv_resource_field(res, key))
-			return tp_error_set(e, 400, "unknown_field", key,
-					    "is not a field of a %s", res->entity);
+		if (srv_resource_field(res, key))
+			continue;
+		for (const char *const *p = bookkeeping; *p; p++)
+			if (strcmp(*p, key) == 0)
+				goto read_only;
+		for (const char *const *p = res->computed; p && *p; p++)
+			if (strcmp(*p, key) == 0)
+				goto read_only;
+		return tp_error_set(e, 400, "unknown_field", key,
+				    "is not a field of a %s", res->entity);
+read_only:
+		return tp_error_set(e, 400, "read_only_field", key,
+				    "is set by the server and cannot be given");
 	}
 	*vals = json_object();
 	for (const struct srv_field *f = res->fields; f->name; f++) {
@@ -628,8 +644,8 @@ int srv_resource_list(struct tp_http_request *req)
 	if (q && *q && res->search) {
 		tp_buf_printf(&sql, " AND %s", res->search);
 	}
-	tp_buf_puts(&sql, " ORDER BY id LIMIT ?");
-	json_array_append_new(binds, json_integer(page.limit + 1));
+	/* Named, because sqlite numbers :q after the ?s before it. */
+	tp_buf_puts(&sql, " ORDER BY id LIMIT :limit");
 
 	sqlite3 *db = srv_reader(req);
 	if (!db)
@@ -642,6 +658,7 @@ int srv_resource_list(struct tp_http_request *req)
 	json_t *v;
 	json_array_foreach(binds, i, v)
 		srv_bind_json(st, (int)i + 1, v);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), page.limit + 1);
 	if (q && *q && res->search) {
 		/* LIKE wildcards in what was typed are matched literally. */
 		struct tp_buf pat;

@@ -38,6 +38,7 @@ enum srv_field_type {
 #define SRV_F_SECRET   (1u << 4) /* never shown */
 #define SRV_F_FILTER   (1u << 5) /* lists accept ?name=value */
 #define SRV_F_RANGE    (1u << 6) /* lists accept ?name_from= and ?name_to= */
+#define SRV_F_NONULL   (1u << 7) /* has a default, so it can be left out but not emptied */
 
 struct srv_field {
 	const char *name;           /* JSON name and, unless column is set, column */
@@ -77,6 +78,8 @@ struct srv_resource {
 	int (*decorate)(sqlite3 *db, int64_t id, json_t *obj,
 			const struct srv_actor *actor);
 	bool no_restore;            /* archiving is final (revoked tokens) */
+	/* Names decorate adds to what is shown: refused as read-only input. */
+	const char *const *computed;
 };
 
 /* What a write did. */

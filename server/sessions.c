@@ -69,7 +69,7 @@ static const struct srv_field srv_session_fields[] = {
 	{ "starts_at", SRV_F_TIME, SRV_F_REQUIRED | SRV_F_RANGE, 0, 0, NULL, NULL, NULL },
 	{ "ends_at", SRV_F_TIME, SRV_F_REQUIRED, 0, 0, NULL, NULL, NULL },
 	{ "venue", SRV_F_TEXT, SRV_F_FILTER, 0, 100, NULL, NULL, NULL },
-	{ "status", SRV_F_ENUM, SRV_F_FILTER, 0, 0, srv_session_statuses, NULL, NULL },
+	{ "status", SRV_F_ENUM, SRV_F_FILTER | SRV_F_NONULL, 0, 0, srv_session_statuses, NULL, NULL },
 	{ "qr_key", SRV_F_TEXT, SRV_F_SECRET, 0, 64, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
@@ -82,4 +82,5 @@ const struct srv_resource srv_sessions = {
 	.search = "(title LIKE :q ESCAPE '\\' OR ref LIKE :q ESCAPE '\\')",
 	.before_write = srv_session_check,
 	.decorate = srv_session_decorate,
+	.computed = (const char *const[]){ "group_name", "number", "attended", NULL },
 };

@@ -13,6 +13,8 @@ static int tap_count;
 static int tap_failed;
 
 static int tap_report(int pass, const char *file, int line, const char *fmt,
+		      va_list ap) __attribute__((format(printf, 4, 0)));
+static int tap_report(int pass, const char *file, int line, const char *fmt,
 		      va_list ap)
 {
 	pthread_mutex_lock(&tap_lock);

@@ -23,13 +23,14 @@ static const char *ts_bin(void)
 	return bin;
 }
 
-/* The environment for the daemon: ours, quieter logs, the assets. */
-static char **ts_env(void)
+/* The environment for the daemon: ours, quieter logs, the assets, and the
+ * server's extra entries. The array is the caller's to free, not its strings. */
+static char **ts_env(const struct ts_server *s)
 {
-	size_t n = 0;
+	size_t n = 0, extra = sizeof s->env / sizeof s->env[0];
 	while (environ[n])
 		n++;
-	char **env = calloc(n + 3, sizeof *env);
+	char **env = calloc(n + 3 + extra, sizeof *env);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(environ[i], "TOUCHPOINT_", 11) != 0)
@@ -39,8 +40,38 @@ static char **ts_env(void)
 	const char *a = getenv("TP_ASSETS");
 	snprintf(assets, sizeof assets, "TOUCHPOINT_ASSETS=%s", a ? a : "assets");
 	env[k++] = assets;
+	for (size_t i = 0; i < extra && s->env[i]; i++)
+		env[k++] = (char *)(uintptr_t)s->env[i];
 	env[k] = NULL;
 	return env;
+}
+
+/* Servers still running when the test exits (a bail-out, a failed check
+ * before the stop) are killed, so that no daemon outlives its test. */
+#define TS_MAX_RUNNING 16
+static pid_t ts_running[TS_MAX_RUNNING];
+
+static void ts_kill_running(void)
+{
+	for (int i = 0; i < TS_MAX_RUNNING; i++)
+		if (ts_running[i] > 0) {
+			kill(ts_running[i], SIGKILL);
+			waitpid(ts_running[i], NULL, 0);
+		}
+}
+
+static void ts_track(pid_t old, pid_t pid)
+{
+	static bool registered;
+	if (!registered) {
+		atexit(ts_kill_running);
+		registered = true;
+	}
+	for (int i = 0; i < TS_MAX_RUNNING; i++)
+		if (ts_running[i] == old) {
+			ts_running[i] = pid;
+			return;
+		}
 }
 
 void ts_server_prepare(struct ts_server *s)
@@ -65,13 +96,14 @@ void ts_server_start(struct ts_server *s)
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
 	char *argv[] = { (char *)(uintptr_t)ts_bin(), "--db", s->db, "serve", "--listen",
 			 "127.0.0.1:0", NULL };
-	char **env = ts_env();
+	char **env = ts_env(s);
 	int rc = posix_spawn(&s->pid, argv[0], &fa, NULL, argv, env);
 	free(env);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (rc != 0)
 		bail_out("cannot start %s: %s", argv[0], strerror(rc));
+	ts_track(0, s->pid);
 	FILE *out = fdopen(fds[0], "r");
 	char line[512];
 	if (!fgets(line, sizeof line, out))
@@ -91,6 +123,7 @@ int ts_server_stop(struct ts_server *s)
 	kill(s->pid, SIGTERM);
 	int status = 0;
 	waitpid(s->pid, &status, 0);
+	ts_track(s->pid, 0);
 	s->pid = 0;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -139,7 +172,7 @@ int ts_cli(struct ts_server *s, char **out, char **err, ...)
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_path,
 					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	pid_t pid;
-	char **env = ts_env();
+	char **env = ts_env(s);
 	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
 	free(env);
 	posix_spawn_file_actions_destroy(&fa);

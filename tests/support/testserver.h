@@ -18,6 +18,10 @@ struct ts_server {
 	char dir[256];      /* temporary folder, removed by ts_server_stop */
 	char db[320];
 	char base[64];      /* "http://127.0.0.1:PORT" */
+	/* Extra "NAME=value" entries for the environment of the daemon and of
+	 * the CLI (such as "TOUCHPOINT_BODY_LIMIT=2048"), up to the first NULL;
+	 * set them after ts_server_prepare. The strings are borrowed. */
+	const char *env[4];
 };
 
 /* Makes the folder and database path; the server is not started yet. */

@@ -48,6 +48,16 @@ static void test_hong_kong(void)
 	accepts("\t5123\t4567", "+85251234567");
 }
 
+/* What a Chinese input method types: full-width digits, plus and hyphen,
+ * and the ideographic space. */
+static void test_full_width(void)
+{
+	accepts("９１２３　４５６７", "+85291234567");
+	accepts("＋８５２ ６１２３－４５６７", "+85261234567");
+	refuses("９１２３　４５６", "must be 8 digits");
+	refuses("９１２３ ４５６７８９０１２３４５６７８９０１", "is too long");
+}
+
 static void test_international(void)
 {
 	accepts("+44 20 7946 0958", "+442079460958");
@@ -87,7 +97,6 @@ static void test_refused(void)
 	refuses("9123/4567", "contains characters other than digits");
 	refuses("9123 4567 +", "contains characters other than digits");
 	refuses("++852 9123 4567", "contains characters other than digits");
-	refuses("９１２３４５６７", "contains characters other than digits");
 	refuses("1234567890123456789012345", "is too long");
 	refuses("12345678901234567890", "is too long");
 	refuses("1234567890123456", "is too long");
@@ -136,6 +145,7 @@ static void test_mask(void)
 int main(void)
 {
 	test_hong_kong();
+	test_full_width();
 	test_international();
 	test_refused();
 	test_mobile();

@@ -55,6 +55,8 @@ DEMO_DB ?= var/demo.db
 LISTEN  ?= 127.0.0.1:8080
 
 .PHONY: all deps run test bench fuzz install clean
+# Keep objects of test and bench programs between runs.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(SERVER_BIN)

@@ -163,24 +163,33 @@ int tp_db_run(sqlite3 *db, const char *sql, const char *types, ...)
 	return r;
 }
 
+/* Prepares and steps to the first row: 0 with *st on it (finalize it), or
+ * -ENOENT when there is none, or an error (nothing to finalize). */
+static int tp_db_first_row(sqlite3 *db, sqlite3_stmt **st, const char *sql,
+			   const char *types, va_list ap)
+{
+	int r = tp_db_vprepare(db, st, sql, types, ap);
+	if (r < 0)
+		return r;
+	r = tp_db_step(*st);
+	if (r == 1)
+		return 0;
+	sqlite3_finalize(*st);
+	return r == 0 ? -ENOENT : r;
+}
+
 int tp_db_int(sqlite3 *db, int64_t *out, const char *sql, const char *types, ...)
 {
 	sqlite3_stmt *st;
 	va_list ap;
 	va_start(ap, types);
-	int r = tp_db_vprepare(db, &st, sql, types, ap);
+	int r = tp_db_first_row(db, &st, sql, types, ap);
 	va_end(ap);
 	if (r < 0)
 		return r;
-	r = tp_db_step(st);
-	if (r == 1) {
-		*out = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else if (r == 0) {
-		r = -ENOENT;
-	}
+	*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return r;
+	return 0;
 }
 
 int tp_db_text(sqlite3 *db, char **out, const char *sql, const char *types, ...)
@@ -188,19 +197,13 @@ int tp_db_text(sqlite3 *db, char **out, const char *sql, const char *types, ...)
 	sqlite3_stmt *st;
 	va_list ap;
 	va_start(ap, types);
-	int r = tp_db_vprepare(db, &st, sql, types, ap);
+	int r = tp_db_first_row(db, &st, sql, types, ap);
 	va_end(ap);
 	if (r < 0)
 		return r;
-	r = tp_db_step(st);
-	if (r == 1) {
-		*out = tp_xstrdup(tp_db_col_text(st, 0));
-		r = 0;
-	} else if (r == 0) {
-		r = -ENOENT;
-	}
+	*out = tp_xstrdup(tp_db_col_text(st, 0));
 	sqlite3_finalize(st);
-	return r;
+	return 0;
 }
 
 const char *tp_db_col_text(sqlite3_stmt *st, int col)

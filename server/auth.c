@@ -33,6 +33,14 @@ static unsigned srv_role_perm(const char *role)
 	return SRV_P_VIEWER;
 }
 
+void srv_actor_cli(struct srv_actor *a, const char *label)
+{
+	memset(a, 0, sizeof *a);
+	a->kind = SRV_ACTOR_CLI;
+	a->perm = SRV_P_ADMIN;
+	snprintf(a->label, sizeof a->label, "%s", label);
+}
+
 void srv_actor_staff(struct srv_actor *a, int64_t id, const char *username,
 		     const char *role)
 {

@@ -23,6 +23,9 @@ int srv_check_csrf(struct tp_http_request *req, const struct srv_actor *actor,
 		   struct tp_error *e);
 /* The SHA-256 hex of a bearer or session token, as stored. */
 void srv_token_hash(const char *token, char out[65]);
+/* The actor of the command line (and the demo loader): an admin, audited
+ * under label. */
+void srv_actor_cli(struct srv_actor *a, const char *label);
 /* Fills an actor for a staff user (label "user:ID (name)"). */
 void srv_actor_staff(struct srv_actor *a, int64_t id, const char *username,
 		     const char *role);

@@ -4,6 +4,7 @@
  */
 #include "demo.h"
 #include "app.h"
+#include "auth.h"
 #include "checkins.h"
 #include "enrolments.h"
 #include "groups.h"
@@ -63,7 +64,8 @@ static int srv_demo_term(sqlite3 *w, const struct srv_actor *cli, int64_t group,
 int srv_demo_load(struct srv_store *store, char **err)
 {
 	*err = NULL;
-	struct srv_actor cli = { .kind = SRV_ACTOR_CLI, .perm = SRV_P_ADMIN, .label = "demo" };
+	struct srv_actor cli;
+	srv_actor_cli(&cli, "demo");
 	sqlite3 *w;
 	int r = srv_store_write_begin(store, &w);
 	if (r < 0)

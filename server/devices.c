@@ -50,13 +50,9 @@ int srv_device_create(struct srv_store *store, const char *name, const char *kin
 	if (venue)
 		json_object_set_new(input, "venue", json_string(venue));
 	json_t *extra = json_object();
-	struct srv_actor cli = { .kind = SRV_ACTOR_CLI, .perm = SRV_P_ADMIN, .label = "cli" };
-	sqlite3 *w;
-	int64_t id;
-	int r = srv_store_write_begin(store, &w);
-	if (r == 0)
-		r = srv_store_write_end(store, srv_resource_write(w, &srv_devices, input, 0,
-								  &cli, &id, extra, e));
+	struct srv_actor cli;
+	srv_actor_cli(&cli, "cli");
+	int r = srv_resource_create_in(store, &srv_devices, input, &cli, NULL, extra, e);
 	if (r >= 0)
 		*token = tp_xstrdup(json_string_value(json_object_get(extra, "token")));
 	json_decref(input);

@@ -5,6 +5,7 @@
  * environment variables and the command line, in that order.
  */
 #include "app.h"
+#include "auth.h"
 #include "demo.h"
 #include "devices.h"
 #include "import.h"
@@ -324,7 +325,8 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 		tp_buf_release(&data);
 		return 1;
 	}
-	struct srv_actor cli = { .kind = SRV_ACTOR_CLI, .perm = SRV_P_ADMIN, .label = "cli" };
+	struct srv_actor cli;
+	srv_actor_cli(&cli, "cli");
 	struct tp_error e;
 	tp_error_clear(&e);
 	json_t *summary = NULL;

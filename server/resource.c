@@ -484,6 +484,22 @@ int srv_resource_write(sqlite3 *w, const struct srv_resource *res, json_t *input
 	return r;
 }
 
+int srv_resource_create_in(struct srv_store *store, const struct srv_resource *res,
+			   json_t *input, const struct srv_actor *actor, int64_t *id_out,
+			   json_t *extra, struct tp_error *e)
+{
+	sqlite3 *w;
+	int64_t id;
+	int r = srv_store_write_begin(store, &w);
+	if (r < 0)
+		return r;
+	r = srv_resource_write(w, res, input, 0, actor, &id, extra, e);
+	r = srv_store_write_end(store, r);
+	if (r >= 0 && id_out)
+		*id_out = id;
+	return r < 0 ? r : 0;
+}
+
 /* Create and update share this: validate outside the lock (the password
  * KDF is slow), then write and read back in one transaction. */
 static int srv_resource_save(struct tp_http_request *req, int64_t id)

@@ -94,6 +94,11 @@ enum srv_write_result { SRV_WRITE_CREATED, SRV_WRITE_UPDATED, SRV_WRITE_UNCHANGE
 int srv_resource_write(sqlite3 *w, const struct srv_resource *res, json_t *input,
 		       int64_t id, const struct srv_actor *actor, int64_t *id_out,
 		       json_t *extra, struct tp_error *e);
+/* srv_resource_write of a new row in a transaction of its own (for the CLI
+ * and the demo); *id_out may be NULL. */
+int srv_resource_create_in(struct srv_store *store, const struct srv_resource *res,
+			   json_t *input, const struct srv_actor *actor, int64_t *id_out,
+			   json_t *extra, struct tp_error *e);
 /* Reads one row as the actor may see it; -ENOENT when there is none. */
 int srv_resource_read(sqlite3 *db, const struct srv_resource *res, int64_t id,
 		      const struct srv_actor *actor, json_t **out);

@@ -1,5 +1,6 @@
 /* Staff users; see users.h. */
 #include "users.h"
+#include "auth.h"
 #include "tp_alloc.h"
 #include "tp_password.h"
 
@@ -30,13 +31,9 @@ int srv_user_create(struct srv_store *store, const char *username, const char *r
 	char *made = password ? NULL : tp_password_generate();
 	json_t *input = json_pack("{s:s, s:s, s:s}", "username", username, "role", role,
 				  "password", password ? password : made);
-	struct srv_actor cli = { .kind = SRV_ACTOR_CLI, .perm = SRV_P_ADMIN, .label = "cli" };
-	sqlite3 *w;
-	int64_t id;
-	int r = srv_store_write_begin(store, &w);
-	if (r == 0)
-		r = srv_store_write_end(store, srv_resource_write(w, &srv_users, input, 0,
-								  &cli, &id, NULL, e));
+	struct srv_actor cli;
+	srv_actor_cli(&cli, "cli");
+	int r = srv_resource_create_in(store, &srv_users, input, &cli, NULL, NULL, e);
 	json_decref(input);
 	if (r < 0) {
 		free(made);

@@ -31,7 +31,7 @@ ifdef SANITIZE
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
-CPPFLAGS += -Icommon -MMD -MP
+CPPFLAGS += -Icommon -MMD -MP -DTP_DATADIR='"$(DATADIR)"' 
 LDLIBS += $(PKG_LIBS) -lm -pthread
 
 COMMON_SRC := $(wildcard common/*.c)

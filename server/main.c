@@ -26,7 +26,7 @@
 static const struct tp_config_key srv_config_keys[] = {
 	{ "db", "var/touchpoint.db", "the sqlite database file" },
 	{ "listen", "127.0.0.1:8080", "HOST:PORT to listen on (port 0: any free port)" },
-	{ "assets", "assets", "folder of the web pages, forms and templates" },
+	{ "assets", "assets", "folder of the web pages (when ./assets is missing: " TP_DATADIR ")" },
 	{ "public_url", NULL, "how people reach the server, for QR links (default: from listen)" },
 	{ "threads", "4", "HTTP worker threads" },
 	{ "max_connections", "512", "open connections at most" },
@@ -102,7 +102,13 @@ static int srv_app_open(struct srv_app *app)
 	}
 	tp_log_set_level(lvl);
 	app->cookie_secure = strcmp(tp_config_get(&app->config, "cookie_secure"), "1") == 0;
-	app->assets = tp_xstrdup(tp_config_get(&app->config, "assets"));
+	/* The default "assets" is the source tree's; an installed server finds
+	 * its pages where make install put them. */
+	const char *assets = tp_config_get(&app->config, "assets");
+	struct stat st;
+	if (strcmp(assets, "assets") == 0 && stat(assets, &st) != 0)
+		assets = TP_DATADIR;
+	app->assets = tp_xstrdup(assets);
 	const char *db = tp_config_get(&app->config, "db");
 	srv_make_db_folder(db);
 	int r = srv_store_open(&app->store, db, &err);

@@ -334,23 +334,24 @@ int srv_checkin_post(struct tp_http_request *req)
 	}
 	/* A nonce seen before gets the answer it got then. */
 	if (c.nonce) {
-		sqlite3_stmt *st;
-		r = tp_db_prepare(w, &st, "SELECT http_status, response FROM checkin_requests"
+		char *body = NULL;
+		int64_t status = 0;
+		r = tp_db_int(w, &status, "SELECT http_status FROM checkin_requests"
 					  " WHERE client = ? AND nonce = ?", "tt", client, c.nonce);
-		if (r == 0 && (r = tp_db_step(st)) == 1) {
-			int status = sqlite3_column_int(st, 0);
-			char *body = tp_xstrdup(tp_db_col_text(st, 1));
-			sqlite3_finalize(st);
+		if (r == 0)
+			r = tp_db_text(w, &body, "SELECT response FROM checkin_requests"
+						 " WHERE client = ? AND nonce = ?", "tt", client, c.nonce);
+		if (r == 0) {
 			srv_store_write_end(&app->store, 0);
 			json_decref(in);
 			srv_checkin_count("replayed");
-			r = tp_http_reply(req, status, "application/json; charset=utf-8", body,
-					  strlen(body));
+			r = tp_http_reply(req, (int)status, "application/json; charset=utf-8",
+					  body, strlen(body));
 			free(body);
 			return r;
 		}
-		if (r >= 0)
-			sqlite3_finalize(st);
+		if (r == -ENOENT)
+			r = 0;
 	}
 	char *venue = NULL;
 	if (r >= 0 && !c.session_id) {

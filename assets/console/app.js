@@ -126,7 +126,7 @@ const STRINGS = {
     method_import: 'imported',
     walk_in: 'Walk-in',
     sign_in_by_hand: 'Sign in by hand',
-    confirm_sign_in: 'Tap again to confirm',
+    confirm_sign_in: 'Confirm sign-in',
     signing: 'Signing in…',
     signed_ok: '{alias} is signed in.',
     signed_walk_in: '{alias} is signed in as a walk-in: please follow up.',
@@ -608,14 +608,15 @@ async function sendCheckin(session, person) {
     const status = data?.status;
     notice = {
       kind: status === 'not_enrolled' ? 'warn' : 'ok',
-      text: t(status === 'not_enrolled' ? 'signed_walk_in' : status === 'already' ? 'signed_already' : 'signed_ok', { alias }),
+      key: status === 'not_enrolled' ? 'signed_walk_in' : status === 'already' ? 'signed_already' : 'signed_ok',
+      vars: { alias },
     };
   } catch (err) {
     if (err.status === 401) {
       state.busy = null;
       return; // the sign-in form is up; nothing was recorded
     }
-    notice = { kind: 'error', text: t('sign_failed', { alias: person.alias, msg: errorText(err) }) };
+    notice = { kind: 'error', key: 'sign_failed', vars: { alias: person.alias, msg: errorText(err) } };
   }
   state.busy = null;
   setNotice(session.id, notice);
@@ -721,7 +722,7 @@ function renderToday() {
     const sig = JSON.stringify([
       state.lang, state.user && state.user.role, s, entry, state.expanded.has(s.id),
       state.armed && state.armed.sessionId === s.id ? state.armed.participantId : 0,
-      state.busy, notice ? [notice.kind, notice.text] : null, nowOn(s),
+      state.busy, notice ? [notice.kind, notice.key, notice.vars] : null, nowOn(s),
     ]);
     const old = sessionCards.get(s.id);
     if (old && old.sig === sig) {
@@ -805,13 +806,15 @@ function sessionCard(s, entry, notice) {
     el('div', { className: 'session-main' },
       el('div', { className: 'session-info' },
         el('h3', { className: 'session-title' }, s.title || s.group_name || s.ref || '#' + s.id, ...badges),
-        s.title && s.group_name ? el('p', { className: 'session-group' }, s.group_name) : null,
+        // The group, unless the title already names it.
+        s.title && s.group_name && !s.title.includes(s.group_name)
+          ? el('p', { className: 'session-group' }, s.group_name) : null,
         time),
       counts,
       toggle));
 
   if (notice) {
-    card.append(el('p', { className: 'notice notice-' + notice.kind, role: notice.kind === 'error' ? 'alert' : 'status' }, notice.text));
+    card.append(el('p', { className: 'notice notice-' + notice.kind, role: notice.kind === 'error' ? 'alert' : 'status' }, t(notice.key, notice.vars)));
   }
 
   const panel = el('div', { id: rosterId, className: 'roster', hidden: !open });

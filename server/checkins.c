@@ -474,7 +474,7 @@ int srv_session_roster(struct tp_http_request *req)
 		return r;
 	}
 	json_t *people = json_array();
-	int arrived = 0, enrolled = 0;
+	int arrived = 0, enrolled = 0, walk_ins = 0;
 	while ((r = tp_db_step(st)) == 1) {
 		json_t *p = json_pack("{s:I, s:s, s:s?, s:b}", "participant_id",
 				      (json_int_t)sqlite3_column_int64(st, 0), "alias",
@@ -483,6 +483,7 @@ int srv_session_roster(struct tp_http_request *req)
 		enrolled += sqlite3_column_int(st, 8);
 		if (!tp_db_col_null(st, 3)) {
 			arrived++;
+			walk_ins += sqlite3_column_int(st, 5);
 			json_t *a = json_pack("{s:I, s:s, s:b}", "id",
 					      (json_int_t)sqlite3_column_int64(st, 3), "method",
 					      tp_db_col_text(st, 4), "walk_in",
@@ -501,7 +502,9 @@ int srv_session_roster(struct tp_http_request *req)
 		json_decref(session);
 		return r;
 	}
-	return tp_http_reply_json(req, 200, json_pack("{s:o, s:i, s:i, s:o}", "session", session,
-						      "enrolled", enrolled, "arrived", arrived,
-						      "people", people));
+	/* arrived counts everyone signed in; walk_ins is the part of it that is
+	 * not enrolled, so arrived - walk_ins of enrolled came. */
+	return tp_http_reply_json(req, 200, json_pack("{s:o, s:i, s:i, s:i, s:o}", "session",
+						      session, "enrolled", enrolled, "arrived",
+						      arrived, "walk_ins", walk_ins, "people", people));
 }

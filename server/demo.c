@@ -153,10 +153,11 @@ int srv_demo_load(struct srv_store *store, char **err)
 		return r;
 	struct tp_error e;
 	tp_error_clear(&e);
-	r = srv_user_create(store, SRV_DEMO_ADMIN, "admin", SRV_DEMO_ADMIN_PASSWORD, NULL, &e);
+	r = srv_user_create(store, SRV_DEMO_ADMIN, "陳主任 Supervisor", "admin",
+			    SRV_DEMO_ADMIN_PASSWORD, NULL, &e);
 	if (r == 0)
-		r = srv_user_create(store, SRV_DEMO_WORKER, "worker", SRV_DEMO_WORKER_PASSWORD,
-				    NULL, &e);
+		r = srv_user_create(store, SRV_DEMO_WORKER, "李姑娘 Social worker", "worker",
+				    SRV_DEMO_WORKER_PASSWORD, NULL, &e);
 	if (r < 0) {
 		*err = tp_xasprintf("demo users: %s", e.message);
 		return r;

@@ -239,7 +239,7 @@ static int srv_cmd_admin(struct srv_app *app, int argc, char **argv)
 	struct tp_error e;
 	tp_error_clear(&e);
 	char *password = NULL;
-	if (srv_user_create(&app->store, name, role, NULL, &password, &e) < 0) {
+	if (srv_user_create(&app->store, name, NULL, role, NULL, &password, &e) < 0) {
 		fprintf(stderr, "touchpoint-server admin create: %s\n",
 			e.message[0] ? e.message : "cannot create the user");
 		return 1;

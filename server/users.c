@@ -25,12 +25,15 @@ const struct srv_resource srv_users = {
 	.search = "(username LIKE :q ESCAPE '\\' OR display_name LIKE :q ESCAPE '\\')",
 };
 
-int srv_user_create(struct srv_store *store, const char *username, const char *role,
-		    const char *password, char **generated, struct tp_error *e)
+int srv_user_create(struct srv_store *store, const char *username,
+		    const char *display_name, const char *role, const char *password,
+		    char **generated, struct tp_error *e)
 {
 	char *made = password ? NULL : tp_password_generate();
 	json_t *input = json_pack("{s:s, s:s, s:s}", "username", username, "role", role,
 				  "password", password ? password : made);
+	if (display_name)
+		json_object_set_new(input, "display_name", json_string(display_name));
 	struct srv_actor cli;
 	srv_actor_cli(&cli, "cli");
 	int r = srv_resource_create_in(store, &srv_users, input, &cli, NULL, NULL, e);

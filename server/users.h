@@ -14,7 +14,8 @@ extern const struct srv_resource srv_users;
  * password is NULL (copied to *generated, caller frees). Refuses an
  * existing username with -EEXIST.
  */
-int srv_user_create(struct srv_store *store, const char *username, const char *role,
-		    const char *password, char **generated, struct tp_error *e);
+int srv_user_create(struct srv_store *store, const char *username,
+		    const char *display_name, const char *role, const char *password,
+		    char **generated, struct tp_error *e);
 
 #endif

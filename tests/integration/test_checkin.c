@@ -272,6 +272,11 @@ int main(void)
 	is_int(oks, 1, "of %d concurrent scans of one card exactly one signs her in", N);
 	is_int(already, N - 1, "and every other one answers already");
 	is_int(attendance_count(&admin), 2, "the roster counts her once (plus the walk-in)");
+	snprintf(path, sizeof path, "/api/v1/sessions/%lld/roster", (long long)session_id);
+	ts_request(&admin, "GET", path, NULL, &r);
+	is_int(ts_int(&r, "walk_ins"), 1, "the roster tells the walk-in apart");
+	is_int(ts_int(&r, "enrolled"), 1, "from the one enrolled member");
+	ts_response_release(&r);
 
 	/* Devices must send a nonce; bad scan times are refused. */
 	ts_requestf(&kiosk, "POST", "/api/v1/checkins", &r, "{s:s, s:I}", "card", new_card,

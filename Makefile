@@ -36,6 +36,7 @@ LDLIBS += $(PKG_LIBS) -lm -pthread
 
 COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(wildcard server/*.c)
+KIOSK_SRC  := $(wildcard kiosk/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 SUPPORT_SRC := tests/tap.c $(wildcard tests/support/*.c)
@@ -43,9 +44,11 @@ BENCH_SRC  := $(wildcard bench/bench_*.c)
 
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ  := $(SERVER_SRC:%.c=$(BUILD)/%.o)
+KIOSK_OBJ   := $(KIOSK_SRC:%.c=$(BUILD)/%.o)
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 LIBCOMMON   := $(BUILD)/libtouchpoint.a
 SERVER_BIN  := $(BUILD)/touchpoint-server
+KIOSK_BIN   := $(BUILD)/touchpoint-kiosk
 UNIT_BIN    := $(UNIT_SRC:%.c=$(BUILD)/%)
 INTEG_BIN   := $(INTEG_SRC:%.c=$(BUILD)/%)
 BENCH_BIN   := $(BENCH_SRC:%.c=$(BUILD)/%)
@@ -59,7 +62,7 @@ LISTEN  ?= 127.0.0.1:8080
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(SERVER_BIN)
+all: $(SERVER_BIN) $(KIOSK_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -70,6 +73,9 @@ $(LIBCOMMON): $(COMMON_OBJ)
 
 $(SERVER_BIN): $(SERVER_OBJ) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJ) $(LIBCOMMON) $(LDLIBS)
+
+$(KIOSK_BIN): $(KIOSK_OBJ) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $(KIOSK_OBJ) $(LIBCOMMON) $(LDLIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(SUPPORT_OBJ) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIBCOMMON) $(LDLIBS)
@@ -93,8 +99,8 @@ run: deps
 # binaries run from any working directory.
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	TP_SERVER_BIN=$(abspath $(SERVER_BIN)) TP_ASSETS=$(abspath assets) \
-	  prove -f --exec '' $(TEST_BIN)
+	TP_SERVER_BIN=$(abspath $(SERVER_BIN)) TP_KIOSK_BIN=$(abspath $(KIOSK_BIN)) \
+	  TP_ASSETS=$(abspath assets) prove -f --exec '' $(TEST_BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
@@ -114,10 +120,11 @@ fuzz:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
 	install -m 0755 $(SERVER_BIN) $(DESTDIR)$(BINDIR)/touchpoint-server
+	install -m 0755 $(KIOSK_BIN) $(DESTDIR)$(BINDIR)/touchpoint-kiosk
 	cp -R assets/. $(DESTDIR)$(DATADIR)/
 
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)
+-include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(KIOSK_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)
 -include $(UNIT_BIN:=.d) $(INTEG_BIN:=.d)

@@ -102,10 +102,11 @@ int tp_config_load_file(struct tp_config *c, const char *path, char **err)
 	return 0;
 }
 
-void tp_config_load_env(struct tp_config *c)
+void tp_config_load_env(struct tp_config *c, const char *prefix)
 {
 	for (size_t i = 0; i < c->count; i++) {
-		char name[128] = "TOUCHPOINT_";
+		char name[128];
+		snprintf(name, sizeof name, "%s", prefix);
 		size_t n = strlen(name);
 		for (const char *k = c->keys[i].name; *k && n + 1 < sizeof name; k++)
 			name[n++] = (*k == '-' || *k == '.') ? '_' : (char)toupper((unsigned char)*k);

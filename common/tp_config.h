@@ -1,8 +1,9 @@
 /*
  * Configuration: a fixed set of keys, each with a default, read in this
  * order (later wins): the built-in default, a config file of `key = value`
- * lines (# starts a comment), environment variables TOUCHPOINT_KEY (the key
- * upper-cased, '-' and '.' as '_'), and values set from the command line.
+ * lines (# starts a comment), environment variables PREFIX + KEY (the key
+ * upper-cased, '-' and '.' as '_'; TOUCHPOINT_ for the server,
+ * TOUCHPOINT_KIOSK_ for the kiosk), and values set from the command line.
  * Unknown keys in a file are refused, so a typo is not silently ignored.
  */
 #ifndef TP_CONFIG_H
@@ -27,8 +28,8 @@ void tp_config_init(struct tp_config *c, const struct tp_config_key *keys);
 void tp_config_release(struct tp_config *c);
 /* Reads a file; on failure *err says which line and why (caller frees). */
 int tp_config_load_file(struct tp_config *c, const char *path, char **err);
-/* Applies TOUCHPOINT_* variables. */
-void tp_config_load_env(struct tp_config *c);
+/* Applies the variables named prefix + KEY, e.g. "TOUCHPOINT_" + "DB". */
+void tp_config_load_env(struct tp_config *c, const char *prefix);
 /* Sets one key (copied); -ENOENT for an unknown key. */
 int tp_config_set(struct tp_config *c, const char *key, const char *value);
 /* The value, borrowed; NULL when unset with no default. */

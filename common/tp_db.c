@@ -284,3 +284,63 @@ fail_msg:
 	tp_db_rollback(db);
 	return r;
 }
+
+int tp_db_writer_open(struct tp_db_writer *w, const char *path,
+		      const char *const *migrations, int count, char **err)
+{
+	w->db = NULL;
+	if (err)
+		*err = NULL;
+	int r = tp_db_open(path, TP_DB_WRITER, &w->db);
+	if (r < 0) {
+		if (err)
+			*err = tp_xasprintf("cannot open the database %s (does its folder "
+					    "exist and is it writable?)", path);
+		return r;
+	}
+	r = tp_db_migrate(w->db, migrations, count, err);
+	if (r < 0) {
+		sqlite3_close_v2(w->db);
+		w->db = NULL;
+		return r;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	return 0;
+}
+
+void tp_db_writer_close(struct tp_db_writer *w)
+{
+	if (!w->db)
+		return;
+	pthread_mutex_destroy(&w->lock);
+	/* A clean close checkpoints the WAL into the main file. */
+	sqlite3_close_v2(w->db);
+	w->db = NULL;
+}
+
+int tp_db_writer_begin(struct tp_db_writer *w, sqlite3 **db)
+{
+	pthread_mutex_lock(&w->lock);
+	int r = tp_db_begin(w->db);
+	if (r < 0) {
+		pthread_mutex_unlock(&w->lock);
+		return r;
+	}
+	*db = w->db;
+	return 0;
+}
+
+int tp_db_writer_end(struct tp_db_writer *w, int r)
+{
+	if (r >= 0) {
+		int c = tp_db_commit(w->db);
+		if (c < 0) {
+			tp_db_rollback(w->db);
+			r = c;
+		}
+	} else {
+		tp_db_rollback(w->db);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return r;
+}

@@ -16,6 +16,7 @@
 #ifndef TP_DB_H
 #define TP_DB_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -55,6 +56,25 @@ bool tp_db_col_null(sqlite3_stmt *st, int col);
 int tp_db_begin(sqlite3 *db);
 int tp_db_commit(sqlite3 *db);
 void tp_db_rollback(sqlite3 *db);
+/*
+ * One writer connection behind a mutex: sqlite takes one writer at a time,
+ * and waiting on our own mutex is much faster than sqlite's sleeping busy
+ * handler. begin takes the lock and opens an IMMEDIATE transaction; end
+ * commits when r >= 0, else rolls back, and releases the lock.
+ */
+struct tp_db_writer {
+	sqlite3 *db;
+	pthread_mutex_t lock;
+};
+
+/* Opens path as the writer (TP_DB_WRITER) and runs the migrations. */
+int tp_db_writer_open(struct tp_db_writer *w, const char *path,
+		      const char *const *migrations, int count, char **err);
+void tp_db_writer_close(struct tp_db_writer *w);
+int tp_db_writer_begin(struct tp_db_writer *w, sqlite3 **db);
+/* Returns r, or the commit's error. */
+int tp_db_writer_end(struct tp_db_writer *w, int r);
+
 /* Maps a sqlite result code to the negative errno described above. */
 int tp_db_errno(sqlite3 *db, int rc);
 

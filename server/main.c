@@ -424,7 +424,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	tp_config_load_env(&app.config);
+	tp_config_load_env(&app.config, "TOUCHPOINT_");
 	if (db)
 		tp_config_set(&app.config, "db", db);
 	if (i >= argc) {

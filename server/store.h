@@ -10,10 +10,11 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "tp_db.h"
+
 struct srv_store {
 	char *path;
-	sqlite3 *writer;
-	pthread_mutex_t write_lock;
+	struct tp_db_writer writer;
 	pthread_key_t reader_key;
 };
 

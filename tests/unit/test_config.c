@@ -125,7 +125,7 @@ static void test_precedence(void)
 	setenv("TOUCHPOINT_BODY_LIMIT", "2048", 1);
 	setenv("TOUCHPOINT_LOG_LEVEL", "debug", 1);
 	unsetenv("TOUCHPOINT_THREADS");
-	tp_config_load_env(&c);
+	tp_config_load_env(&c, "TOUCHPOINT_");
 	is_str(tp_config_get(&c, "listen"), "127.0.0.1:7000", "TOUCHPOINT_LISTEN beats the file");
 	is_str(tp_config_get(&c, "body-limit"), "2048", "'-' in a key is '_' in its variable");
 	is_str(tp_config_get(&c, "log.level"), "debug", "and so is '.'");

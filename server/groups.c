@@ -1,5 +1,6 @@
 /* The group resource; see groups.h. */
 #include "groups.h"
+#include "forms.h"
 #include "tp_db.h"
 
 const char *const srv_group_kinds[] = {
@@ -31,6 +32,17 @@ static int srv_group_decorate(sqlite3 *db, int64_t id, json_t *obj,
 	return r < 0 ? r : 0;
 }
 
+/* The feedback form must be one the server has loaded. */
+static int srv_group_check(struct srv_write *wr)
+{
+	json_t *form = json_object_get(wr->vals, "feedback_form");
+	if (json_is_string(form) && !srv_form_find(json_string_value(form)))
+		return tp_error_set(wr->e, 400, "invalid_field", "feedback_form",
+				    "there is no form \"%s\" (the forms are: %s)",
+				    json_string_value(form), srv_form_keys());
+	return 0;
+}
+
 static const struct srv_field srv_group_fields[] = {
 	{ "ref", SRV_F_TEXT, SRV_F_FILTER, 0, 64, NULL, NULL, NULL },
 	{ "programme_id", SRV_F_REF, SRV_F_REQUIRED | SRV_F_FILTER, 0, 0, NULL, "programmes", NULL },
@@ -38,6 +50,7 @@ static const struct srv_field srv_group_fields[] = {
 	{ "kind", SRV_F_ENUM, SRV_F_REQUIRED | SRV_F_FILTER, 0, 0, srv_group_kinds, NULL, NULL },
 	{ "retention_n", SRV_F_INT, SRV_F_NONULL, 1, 100, NULL, NULL, NULL },
 	{ "venue", SRV_F_TEXT, 0, 0, 100, NULL, NULL, NULL },
+	{ "feedback_form", SRV_F_TEXT, SRV_F_NONULL | SRV_F_FILTER, 0, 32, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -47,6 +60,7 @@ const struct srv_resource srv_groups = {
 	.table = "groups",
 	.fields = srv_group_fields,
 	.search = "(name LIKE :q ESCAPE '\\' OR ref LIKE :q ESCAPE '\\')",
+	.before_write = srv_group_check,
 	.decorate = srv_group_decorate,
 	.computed = (const char *const[]){ "programme_name", "enrolled", "sessions", NULL },
 };

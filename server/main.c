@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "demo.h"
 #include "devices.h"
+#include "forms.h"
 #include "import.h"
 #include "schema.h"
 #include "tp_alloc.h"
@@ -36,6 +37,7 @@ static const struct tp_config_key srv_config_keys[] = {
 	{ "session_hours", "12", "hours a staff sign-in lasts" },
 	{ "cookie_secure", "0", "1 to mark cookies Secure (when served over HTTPS)" },
 	{ "log_level", "info", "debug, info, warn or error" },
+	{ "dev_mode", "0", "1 in development only: phone sign-in codes are written to the log" },
 	{ NULL, NULL, NULL },
 };
 
@@ -102,6 +104,7 @@ static int srv_app_open(struct srv_app *app)
 	}
 	tp_log_set_level(lvl);
 	app->cookie_secure = strcmp(tp_config_get(&app->config, "cookie_secure"), "1") == 0;
+	app->dev_mode = strcmp(tp_config_get(&app->config, "dev_mode"), "1") == 0;
 	/* The default "assets" is the source tree's; an installed server finds
 	 * its pages where make install put them. */
 	const char *assets = tp_config_get(&app->config, "assets");
@@ -109,6 +112,12 @@ static int srv_app_open(struct srv_app *app)
 	if (strcmp(assets, "assets") == 0 && stat(assets, &st) != 0)
 		assets = TP_DATADIR;
 	app->assets = tp_xstrdup(assets);
+	/* A malformed form stops the program here, before it serves anyone. */
+	if (srv_forms_load(app->assets, &err) < 0) {
+		fprintf(stderr, "touchpoint-server: %s\n", err);
+		free(err);
+		return -EINVAL;
+	}
 	const char *db = tp_config_get(&app->config, "db");
 	srv_make_db_folder(db);
 	int r = srv_store_open(&app->store, db, &err);
@@ -123,6 +132,7 @@ static int srv_app_open(struct srv_app *app)
 static void srv_app_close(struct srv_app *app)
 {
 	srv_store_close(&app->store);
+	srv_forms_release();
 	free(app->assets);
 	free(app->public_url);
 	tp_config_release(&app->config);

@@ -11,6 +11,7 @@
 #include "checkins.h"
 #include "devices.h"
 #include "enrolments.h"
+#include "forms.h"
 #include "groups.h"
 #include "import.h"
 #include "ops.h"
@@ -63,6 +64,9 @@ const struct tp_route srv_routes[] = {
 	  ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
 
 	{ "POST", "/api/v1/import/{kind}", srv_import_post, ALLOW(STAFF_WRITE) },
+
+	{ "GET", "/api/v1/forms", srv_forms_list, ALLOW(KIOSK_READ) },
+	{ "GET", "/api/v1/forms/{key}", srv_form_get, ALLOW(KIOSK_READ) },
 
 	RESOURCE_ROUTES("users", srv_users, SRV_P_ADMIN, SRV_P_ADMIN),
 	RESOURCE_ROUTES("devices", srv_devices, SRV_P_ADMIN, SRV_P_ADMIN),

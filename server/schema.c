@@ -143,8 +143,77 @@ static const char srv_schema_v1[] =
 	"  detail TEXT);"
 	"CREATE INDEX audit_entity ON audit_log(entity, entity_id);";
 
+/*
+ * Version 2: the kiosk. Feedback forms and their responses, pairing codes
+ * for kiosks, and phones that sign in by the session QR.
+ */
+static const char srv_schema_v2[] =
+	/* The form a session of the group offers after sign-in (a key of
+	 * assets/forms/). */
+	"ALTER TABLE groups ADD COLUMN feedback_form TEXT NOT NULL DEFAULT 'satisfaction';"
+
+	/* One filled form. Answers are the normalised JSON of the form version
+	 * named; an anonymous form's responses name no participant. A resent
+	 * (client, nonce) finds the response it made the first time. */
+	"CREATE TABLE responses ("
+	"  id INTEGER PRIMARY KEY,"
+	"  form TEXT NOT NULL,"
+	"  form_version INTEGER NOT NULL CHECK (form_version >= 1),"
+	"  participant_id INTEGER REFERENCES participants(id),"
+	"  session_id INTEGER REFERENCES sessions(id),"
+	"  phase TEXT CHECK (phase IN ('pre','post')),"
+	"  channel TEXT NOT NULL CHECK (channel IN ('kiosk','staff','sms','whatsapp','import')),"
+	"  device_id INTEGER REFERENCES devices(id),"
+	"  user_id INTEGER REFERENCES staff_users(id),"
+	"  submitted_at INTEGER NOT NULL,"
+	"  recorded_at INTEGER NOT NULL,"
+	"  answers TEXT NOT NULL,"
+	"  client TEXT,"
+	"  nonce TEXT,"
+	"  CHECK ((client IS NULL) = (nonce IS NULL)),"
+	"  UNIQUE (client, nonce));"
+	"CREATE INDEX responses_session ON responses(session_id, form);"
+	"CREATE INDEX responses_participant ON responses(participant_id, form);"
+	"CREATE INDEX responses_form ON responses(form, submitted_at);"
+
+	/* A one-time pairing code, stored hashed; used once, then kept as used
+	 * so that a second try is told so. */
+	"ALTER TABLE devices ADD COLUMN pairing_hash TEXT;"
+	"ALTER TABLE devices ADD COLUMN pairing_expires_at INTEGER;"
+	"ALTER TABLE devices ADD COLUMN pairing_used_at INTEGER;"
+	"CREATE UNIQUE INDEX devices_pairing ON devices(pairing_hash);"
+
+	/* A phone that signed in before: its cookie, hashed, names her. */
+	"CREATE TABLE phone_devices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  participant_id INTEGER NOT NULL REFERENCES participants(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  last_used_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER);"
+	"CREATE INDEX phone_devices_participant ON phone_devices(participant_id);"
+
+	/* One-time codes for a new phone. phone_hash is the SHA-256 of the
+	 * number (numbers nobody enrolled are not kept in the clear);
+	 * participant_id is NULL when the number is not known, so that asking
+	 * for a code behaves the same either way. */
+	"CREATE TABLE phone_codes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone_hash TEXT NOT NULL,"
+	"  participant_id INTEGER REFERENCES participants(id),"
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  code_hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  tries INTEGER NOT NULL DEFAULT 0,"
+	"  used_at INTEGER);"
+	"CREATE INDEX phone_codes_phone ON phone_codes(phone_hash, created_at);"
+	"CREATE INDEX sessions_venue ON sessions(venue, starts_at);";
+
 const char *const srv_migrations[] = {
 	srv_schema_v1,
+	srv_schema_v2,
 };
 
 const int srv_migration_count = sizeof srv_migrations / sizeof srv_migrations[0];

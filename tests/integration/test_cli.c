@@ -98,7 +98,9 @@ int main(void)
 	free(out);
 	free(err);
 	is_int(user_version(srv.db), 999, "and left as it was");
-	sql(srv.db, "PRAGMA user_version = 1");
+	char restore[64];
+	snprintf(restore, sizeof restore, "PRAGMA user_version = %d", current);
+	sql(srv.db, restore);
 
 	/* Mistakes on the command line. */
 	is_int(ts_cli(&srv, &out, &err, "admin", "create", "admin", NULL), 1,

@@ -151,6 +151,28 @@ const char *tp_http_cookie(struct tp_http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
+struct tp_http_query_iter {
+	void (*fn)(void *ctx, const char *key, const char *value);
+	void *ctx;
+};
+
+static enum MHD_Result tp_http_query_one(void *cls, enum MHD_ValueKind kind,
+					 const char *key, const char *value)
+{
+	(void)kind;
+	struct tp_http_query_iter *it = cls;
+	it->fn(it->ctx, key, value ? value : "");
+	return MHD_YES;
+}
+
+void tp_http_query_foreach(struct tp_http_request *req,
+			   void (*fn)(void *ctx, const char *key, const char *value),
+			   void *ctx)
+{
+	struct tp_http_query_iter it = { fn, ctx };
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, tp_http_query_one, &it);
+}
+
 void tp_http_peer(struct tp_http_request *req, char *buf, size_t len)
 {
 	const union MHD_ConnectionInfo *info =
@@ -281,6 +303,8 @@ static enum MHD_Result tp_http_access(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	int r = srv->cfg.handler(req);
+	if (r == -ECONNABORTED && !req->replied)
+		return MHD_NO;
 	if (!req->replied) {
 		tp_error("http: %s %s: no reply (%d)", method, url, r);
 		tp_http_reply_error(req, 500, "internal", "internal error");

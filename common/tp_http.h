@@ -46,6 +46,9 @@ struct tp_http_request {
 	void (*user_free)(void *user);
 };
 
+/* A handler answers through the reply functions. One that returns
+ * -ECONNABORTED without answering has the connection closed unanswered (as
+ * a dropped network would); any other unanswered return gets a 500. */
 typedef int (*tp_http_handler)(struct tp_http_request *req);
 
 struct tp_http_config {
@@ -73,6 +76,10 @@ void tp_http_stop(struct tp_http_server *srv);
 const char *tp_http_header(struct tp_http_request *req, const char *name);
 const char *tp_http_query(struct tp_http_request *req, const char *name);
 const char *tp_http_cookie(struct tp_http_request *req, const char *name);
+/* Calls fn for each query parameter (decoded), in order. */
+void tp_http_query_foreach(struct tp_http_request *req,
+			   void (*fn)(void *ctx, const char *key, const char *value),
+			   void *ctx);
 /* The peer's address as text ("127.0.0.1"), into buf. */
 void tp_http_peer(struct tp_http_request *req, char *buf, size_t len);
 

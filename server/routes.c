@@ -18,6 +18,7 @@
 #include "participants.h"
 #include "programmes.h"
 #include "resource.h"
+#include "responses.h"
 #include "sessions.h"
 #include "static_files.h"
 #include "users.h"
@@ -67,6 +68,8 @@ const struct tp_route srv_routes[] = {
 
 	{ "GET", "/api/v1/forms", srv_forms_list, ALLOW(KIOSK_READ) },
 	{ "GET", "/api/v1/forms/{key}", srv_form_get, ALLOW(KIOSK_READ) },
+	{ "POST", "/api/v1/responses", srv_response_post, ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
+	{ "GET", "/api/v1/responses", srv_responses_list, ALLOW(STAFF_READ) },
 
 	RESOURCE_ROUTES("users", srv_users, SRV_P_ADMIN, SRV_P_ADMIN),
 	RESOURCE_ROUTES("devices", srv_devices, SRV_P_ADMIN, SRV_P_ADMIN),

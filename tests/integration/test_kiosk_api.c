@@ -1,11 +1,14 @@
 /*
  * The server side of the kiosk, through the real server: forms served to
  * the kiosk and staff, a group's feedback form, a malformed form file
- * stopping the server at start.
+ * stopping the server at start; filled forms stored once however often a
+ * kiosk resends them, anonymous ones naming no one, viewers seeing answers
+ * but not whose.
  */
 #include "../support/testserver.h"
 #include "../tap.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,8 @@
 #include <time.h>
 
 static struct ts_server srv;
-static struct ts_client staff, kiosk;
+static struct ts_client staff, kiosk, viewer;
+static char real_assets[512];
 static int64_t programme_id, group_id, session_id, kiki_id, walkin_id;
 
 static int64_t created(const char *what, struct ts_response *r)
@@ -79,7 +83,9 @@ static void test_forms(void)
 	ts_request(&kiosk, "GET", "/api/v1/forms", NULL, &r);
 	is_int(r.status, 200, "a kiosk reads the forms");
 	json_t *items = json_object_get(r.json, "items");
-	is_int(json_array_size(items), 3, "all three built-in forms");
+	ok(find_form(items, "satisfaction") && find_form(items, "awareness") &&
+	   find_form(items, "phq9"), "the three built-in forms are there");
+	ok(find_form(items, "anon") != NULL, "and this test's anonymous one");
 	json_t *s = find_form(items, "satisfaction");
 	ok(s != NULL, "satisfaction among them");
 	json_t *overall = json_array_get(json_object_get(s, "questions"), 0);
@@ -147,7 +153,7 @@ static void copy_file(const char *from, const char *to)
 static void test_broken_forms(void)
 {
 	const char *assets = getenv("TP_ASSETS");
-	char *saved = strdup(assets ? assets : "assets");
+	char *saved = strdup(assets);
 	struct ts_server broken;
 	ts_server_prepare(&broken);
 	char dir[400], from[700], to[700];
@@ -155,7 +161,7 @@ static void test_broken_forms(void)
 	mkdir(dir, 0700);
 	snprintf(to, sizeof to, "%s/forms", dir);
 	mkdir(to, 0700);
-	snprintf(from, sizeof from, "%s/forms/satisfaction.json", saved);
+	snprintf(from, sizeof from, "%s/forms/satisfaction.json", real_assets);
 	snprintf(to, sizeof to, "%s/forms/satisfaction.json", dir);
 	copy_file(from, to);
 	snprintf(to, sizeof to, "%s/forms/phq9.json", dir);
@@ -190,11 +196,213 @@ static void test_broken_forms(void)
 	ts_server_cleanup(&broken);
 }
 
+/* Posts a response as client c; fills r. */
+static void respond(struct ts_client *c, struct ts_response *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	json_t *body = json_vpack_ex(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (!body)
+		bail_out("bad json_pack format %s", fmt);
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	ts_request(c, "POST", "/api/v1/responses", text, r);
+	free(text);
+}
+
+static size_t responses_count(const char *query)
+{
+	struct ts_response r;
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/responses%s", query);
+	ts_request(&staff, "GET", path, NULL, &r);
+	size_t n = json_array_size(json_object_get(r.json, "items"));
+	ts_response_release(&r);
+	return n;
+}
+
+static void test_responses(void)
+{
+	struct ts_response r;
+	respond(&kiosk, &r, "{s:s, s:I, s:I, s:s, s:{s:i, s:b, s:s}}", "form", "satisfaction",
+		"session_id", (json_int_t)session_id, "participant_id", (json_int_t)kiki_id,
+		"nonce", "k1-fb-1", "answers", "overall", 5, "again", 1, "comment", "  好開心  ");
+	is_int(r.status, 201, "the kiosk stores her feedback");
+	int64_t first = ts_int(&r, "id");
+	is_str(ts_str(&r, "form"), "satisfaction", "for the satisfaction form");
+	is_int(ts_int(&r, "form_version"), 1, "version 1");
+	is_str(ts_str(&r, "channel"), "kiosk", "taken at the kiosk");
+	is_int(ts_int(&r, "participant_id"), kiki_id, "tied to her");
+	is_int(ts_int(&r, "session_id"), session_id, "and to the session");
+	ok(json_is_string(json_object_get(r.json, "submitted_at")), "with when she answered");
+	json_t *answers = json_object_get(r.json, "answers");
+	is_int(json_integer_value(json_object_get(answers, "overall")), 5, "overall 5");
+	is_str(json_string_value(json_object_get(answers, "comment")), "好開心",
+	       "her comment, trimmed");
+	ts_response_release(&r);
+
+	respond(&kiosk, &r, "{s:s, s:I, s:I, s:s, s:{s:i}}", "form", "satisfaction",
+		"session_id", (json_int_t)session_id, "participant_id", (json_int_t)kiki_id,
+		"nonce", "k1-fb-1", "answers", "overall", 1);
+	is_int(r.status, 201, "a resend with the same nonce is answered as the first");
+	is_int(ts_int(&r, "id"), first, "with the same response");
+	is_int(json_integer_value(json_object_get(json_object_get(r.json, "answers"), "overall")),
+	       5, "keeping the first answers");
+	ts_response_release(&r);
+	char query[96];
+	snprintf(query, sizeof query, "?session_id=%lld&form=satisfaction", (long long)session_id);
+	is_int(responses_count(query), 1, "one response is stored, not two");
+
+	/* Refusals name the field and store nothing. */
+	respond(&kiosk, &r, "{s:s, s:I, s:{s:i}}", "form", "satisfaction", "session_id",
+		(json_int_t)session_id, "answers", "overall", 4);
+	is_int(r.status, 400, "a kiosk's response without a nonce is refused");
+	is_str(ts_error_field(&r), "nonce", "naming the nonce");
+	ts_response_release(&r);
+	respond(&kiosk, &r, "{s:s, s:s, s:{s:i}}", "form", "mood", "nonce", "k1-fb-2", "answers",
+		"overall", 4);
+	is_int(r.status, 400, "an unknown form is refused");
+	is_str(ts_error_field(&r), "form", "naming the form");
+	ts_response_release(&r);
+	respond(&kiosk, &r, "{s:s, s:s, s:{s:i}}", "form", "satisfaction", "nonce", "k1-fb-3",
+		"answers", "overall", 6);
+	is_int(r.status, 400, "an answer out of range is refused");
+	is_str(ts_error_field(&r), "answers.overall", "naming the question");
+	ts_response_release(&r);
+	respond(&kiosk, &r, "{s:s, s:s, s:{s:i}}", "form", "satisfaction", "nonce", "k1-fb-4",
+		"answers", "mood", 3);
+	is_int(r.status, 400, "an answer to a question the form has not is refused");
+	is_str(ts_error_field(&r), "answers.mood", "naming it");
+	ts_response_release(&r);
+	respond(&kiosk, &r, "{s:s, s:s, s:{s:n, s:s}}", "form", "satisfaction", "nonce",
+		"k1-fb-5", "answers", "overall", "comment", " ");
+	is_int(r.status, 400, "a form with every question skipped is refused");
+	is_str(ts_error_field(&r), "answers", "naming the answers");
+	ts_response_release(&r);
+	respond(&kiosk, &r, "{s:s, s:I, s:s, s:{s:i}}", "form", "satisfaction", "session_id",
+		(json_int_t)999999, "nonce", "k1-fb-6", "answers", "overall", 4);
+	is_int(r.status, 400, "an unknown session is refused");
+	is_str(ts_error_field(&r), "session_id", "naming it");
+	ts_response_release(&r);
+	respond(&kiosk, &r, "{s:s, s:s, s:s, s:{s:i}}", "form", "satisfaction", "phase", "during",
+		"nonce", "k1-fb-7", "answers", "overall", 4);
+	is_int(r.status, 400, "an unknown phase is refused");
+	is_str(ts_error_field(&r), "phase", "naming it");
+	ts_response_release(&r);
+	respond(&kiosk, &r, "{s:s, s:s, s:s, s:{s:i}}", "form", "satisfaction", "submitted_at",
+		"2099-01-01T00:00:00+08:00", "nonce", "k1-fb-8", "answers", "overall", 4);
+	is_int(r.status, 400, "a submission time in the future is refused");
+	is_str(ts_error_field(&r), "submitted_at", "naming it");
+	ts_response_release(&r);
+	is_int(responses_count(""), 1, "none of the refused responses was stored");
+
+	/* She may not be enrolled: the kiosk let her in provisionally. */
+	respond(&kiosk, &r, "{s:s, s:I, s:I, s:s, s:{s:i}}", "form", "awareness", "session_id",
+		(json_int_t)session_id, "participant_id", (json_int_t)walkin_id, "nonce",
+		"k1-fb-9", "answers", "understanding", 4);
+	is_int(r.status, 201, "a walk-in's answers are kept too");
+	ts_response_release(&r);
+
+	/* An anonymous form names no one, whatever the kiosk sends. */
+	respond(&kiosk, &r, "{s:s, s:I, s:I, s:s, s:{s:b}}", "form", "anon", "session_id",
+		(json_int_t)session_id, "participant_id", (json_int_t)kiki_id, "nonce",
+		"k1-fb-10", "answers", "liked", 1);
+	is_int(r.status, 201, "an anonymous form is kept");
+	ok(json_is_null(json_object_get(r.json, "participant_id")), "without her id");
+	ts_response_release(&r);
+
+	/* A worker enters a paper form, for the pre phase of a measure. */
+	respond(&staff, &r, "{s:s, s:I, s:s, s:{s:i, s:i}}", "form", "phq9", "participant_id",
+		(json_int_t)kiki_id, "phase", "pre", "answers", "q1", 2, "q2", 1);
+	is_int(r.status, 201, "a worker stores a paper form without a nonce");
+	is_str(ts_str(&r, "channel"), "staff", "as entered by staff");
+	is_str(ts_str(&r, "phase"), "pre", "in the pre phase");
+	ts_response_release(&r);
+
+	/* Reading them back. */
+	snprintf(query, sizeof query, "/api/v1/responses?session_id=%lld", (long long)session_id);
+	ts_request(&staff, "GET", query, NULL, &r);
+	is_int(r.status, 200, "a worker lists the session's responses");
+	json_t *items = json_object_get(r.json, "items");
+	is_int(json_array_size(items), 3, "all three of that session");
+	is_str(json_string_value(json_object_get(json_array_get(items, 0), "alias")), "KIKI",
+	       "with who answered");
+	ts_response_release(&r);
+	ts_request(&viewer, "GET", query, NULL, &r);
+	is_int(r.status, 200, "a viewer lists them too");
+	json_t *one = json_array_get(json_object_get(r.json, "items"), 0);
+	ok(json_object_get(one, "answers") && !json_object_get(one, "participant_id") &&
+	   !json_object_get(one, "alias") && !json_object_get(one, "device_id"),
+	   "seeing the answers but not whose");
+	ts_response_release(&r);
+	snprintf(query, sizeof query, "/api/v1/responses?participant_id=%lld", (long long)kiki_id);
+	ts_request(&viewer, "GET", query, NULL, &r);
+	is_int(r.status, 403, "a viewer may not look up one person's answers");
+	ts_response_release(&r);
+	ts_request(&staff, "GET", query, NULL, &r);
+	is_int(json_array_size(json_object_get(r.json, "items")), 2,
+	       "a worker finds her two named responses");
+	ts_response_release(&r);
+	ts_request(&staff, "GET", "/api/v1/responses?form=nosuch", NULL, &r);
+	is_int(r.status, 400, "listing an unknown form is refused");
+	ts_response_release(&r);
+	ts_request(&kiosk, "GET", "/api/v1/responses", NULL, &r);
+	is_int(r.status, 403, "a kiosk cannot read responses back");
+	ts_response_release(&r);
+}
+
+/* The audit log records each stored response, never its answers. */
+static void test_responses_audit(struct ts_client *admin)
+{
+	struct ts_response r;
+	ts_request(admin, "GET", "/api/v1/audit?entity=response", NULL, &r);
+	json_t *items = json_object_get(r.json, "items");
+	is_int(json_array_size(items), 4, "each stored response is in the audit log");
+	ok(!strstr(r.body, "好開心") && !strstr(r.body, "overall"),
+	   "and the log holds no answers");
+	ts_response_release(&r);
+	ts_request(admin, "GET", "/api/v1/audit?entity=responses", NULL, &r);
+	ok(json_array_size(json_object_get(r.json, "items")) >= 1,
+	   "reading responses out is audited as an export");
+	ts_response_release(&r);
+}
+
+/* A copy of the forms with one anonymous form more, as this test's assets. */
+static void make_assets(const char *dir)
+{
+	char path[700], from[700];
+	snprintf(path, sizeof path, "%s/forms", dir);
+	mkdir(dir, 0700);
+	mkdir(path, 0700);
+	static const char *const names[] = { "satisfaction", "awareness", "phq9" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(from, sizeof from, "%s/forms/%s.json", real_assets, names[i]);
+		snprintf(path, sizeof path, "%s/forms/%s.json", dir, names[i]);
+		copy_file(from, path);
+	}
+	snprintf(path, sizeof path, "%s/forms/anon.json", dir);
+	FILE *f = fopen(path, "w");
+	fputs("{\"key\": \"anon\", \"version\": 1, \"anonymous\": true,"
+	      " \"title\": {\"zh-HK\": \"問卷\", \"en\": \"Form\"},"
+	      " \"questions\": [{\"key\": \"liked\", \"type\": \"yes_no\","
+	      " \"text\": {\"zh-HK\": \"喜歡嗎？\", \"en\": \"Did you like it?\"}}]}", f);
+	fclose(f);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	const char *assets = getenv("TP_ASSETS");
+	snprintf(real_assets, sizeof real_assets, "%s", assets ? assets : "assets");
 	ts_server_prepare(&srv);
+	char test_assets[400];
+	snprintf(test_assets, sizeof test_assets, "%s/assets", srv.dir);
+	make_assets(test_assets);
+	setenv("TP_ASSETS", test_assets, 1);
 	char *password = ts_create_user(&srv, "amy", "worker");
+	char *viewer_pw = ts_create_user(&srv, "vic", "viewer");
+	char *admin_pw = ts_create_user(&srv, "root", "admin");
 	char *token = ts_create_token(&srv, "Kiosk 1", "kiosk", "Room 1");
 	ts_server_start(&srv);
 	ts_client_init(&staff, &srv);
@@ -202,15 +410,28 @@ int main(void)
 		bail_out("the worker cannot sign in");
 	ts_client_init(&kiosk, &srv);
 	snprintf(kiosk.bearer, sizeof kiosk.bearer, "%s", token);
+	ts_client_init(&viewer, &srv);
+	if (ts_client_login(&viewer, "vic", viewer_pw) != 200)
+		bail_out("the viewer cannot sign in");
+	struct ts_client admin;
+	ts_client_init(&admin, &srv);
+	if (ts_client_login(&admin, "root", admin_pw) != 200)
+		bail_out("the admin cannot sign in");
 	setup();
 
 	test_forms();
 	test_broken_forms();
+	test_responses();
+	test_responses_audit(&admin);
 
 	ts_client_release(&kiosk);
 	ts_client_release(&staff);
+	ts_client_release(&viewer);
+	ts_client_release(&admin);
 	free(token);
 	free(password);
+	free(viewer_pw);
+	free(admin_pw);
 	is_int(ts_server_stop(&srv), 0, "the server stops cleanly");
 	ts_server_cleanup(&srv);
 	curl_global_cleanup();

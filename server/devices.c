@@ -30,6 +30,9 @@ static const struct srv_field srv_device_fields[] = {
 	{ "venue", SRV_F_TEXT, 0, 0, 100, NULL, NULL, NULL },
 	{ "last_seen_at", SRV_F_TIME, SRV_F_READONLY, 0, 0, NULL, NULL, NULL },
 	{ "token_hash", SRV_F_TEXT, SRV_F_SECRET, 0, 64, NULL, NULL, NULL },
+	/* A pending pairing code's expiry, and when the device last paired. */
+	{ "pairing_expires_at", SRV_F_TIME, SRV_F_READONLY, 0, 0, NULL, NULL, NULL },
+	{ "paired_at", SRV_F_TIME, SRV_F_READONLY, 0, 0, NULL, NULL, "pairing_used_at" },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 

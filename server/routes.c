@@ -15,6 +15,7 @@
 #include "groups.h"
 #include "import.h"
 #include "ops.h"
+#include "pairing.h"
 #include "participants.h"
 #include "programmes.h"
 #include "resource.h"
@@ -73,6 +74,9 @@ const struct tp_route srv_routes[] = {
 
 	RESOURCE_ROUTES("users", srv_users, SRV_P_ADMIN, SRV_P_ADMIN),
 	RESOURCE_ROUTES("devices", srv_devices, SRV_P_ADMIN, SRV_P_ADMIN),
+	{ "POST", "/api/v1/devices/{id}/pairing", srv_pairing_create, ALLOW(SRV_P_ADMIN) },
+	{ "GET", "/api/v1/devices/{id}/pairing.svg", srv_pairing_svg, ALLOW(SRV_P_ADMIN) },
+	{ "POST", "/api/v1/pair", srv_pair, ALLOW(SRV_P_PUBLIC) },
 	{ "GET", "/api/v1/audit", srv_audit_list, ALLOW(SRV_P_ADMIN) },
 
 	{ "GET", "/s/{key}", srv_session_landing, ALLOW(SRV_P_PUBLIC) },

@@ -3,11 +3,14 @@
  * the kiosk and staff, a group's feedback form, a malformed form file
  * stopping the server at start; filled forms stored once however often a
  * kiosk resends them, anonymous ones naming no one, viewers seeing answers
- * but not whose.
+ * but not whose; pairing a kiosk with a one-time code (and its QR), once,
+ * the old token stopping, a used or expired code refused, guessing
+ * rate-limited.
  */
 #include "../support/testserver.h"
 #include "../tap.h"
 
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -368,6 +371,192 @@ static void test_responses_audit(struct ts_client *admin)
 	ts_response_release(&r);
 }
 
+/* Runs SQL on the server's database (to age a code instead of sleeping). */
+static void sql(const char *text)
+{
+	sqlite3 *db;
+	if (sqlite3_open_v2(srv.db, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
+	    sqlite3_exec(db, text, NULL, NULL, NULL) != SQLITE_OK)
+		bail_out("sql: %s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/* Renders an SVG and reads its QR code back, as a phone would. */
+static char *decode_svg(const char *svg)
+{
+	char svg_path[400], png_path[400], cmd[1400];
+	snprintf(svg_path, sizeof svg_path, "%s/qr.svg", srv.dir);
+	snprintf(png_path, sizeof png_path, "%s/qr.png", srv.dir);
+	FILE *f = fopen(svg_path, "w");
+	fputs(svg, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "rsvg-convert -w 800 -b white -o '%s' '%s' && "
+		 "zbarimg --raw -q '%s' 2>/dev/null", png_path, svg_path, png_path);
+	FILE *p = popen(cmd, "r");
+	char *out = calloc(1, 4096);
+	size_t n = fread(out, 1, 4095, p);
+	out[n] = '\0';
+	pclose(p);
+	out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+static long pair(struct ts_client *anyone, const char *code, struct ts_response *r)
+{
+	ts_requestf(anyone, "POST", "/api/v1/pair", r, "{s:s}", "code", code);
+	return r->status;
+}
+
+static long me(const char *token)
+{
+	struct ts_client c;
+	ts_client_init(&c, &srv);
+	snprintf(c.bearer, sizeof c.bearer, "%s", token);
+	struct ts_response r;
+	ts_request(&c, "GET", "/api/v1/auth/me", NULL, &r);
+	long status = r.status;
+	ts_response_release(&r);
+	ts_client_release(&c);
+	return status;
+}
+
+static void test_pairing(struct ts_client *admin)
+{
+	struct ts_response r;
+	ts_requestf(admin, "POST", "/api/v1/devices", &r, "{s:s, s:s, s:s}", "name",
+		    "Front desk", "kind", "kiosk", "venue", "Room 1");
+	if (r.status != 201)
+		bail_out("device: %s", r.body);
+	int64_t device = ts_int(&r, "id");
+	char old_token[128];
+	snprintf(old_token, sizeof old_token, "%s", ts_str(&r, "token"));
+	ts_response_release(&r);
+	is_int(me(old_token), 200, "the device's first token works");
+
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/devices/%lld/pairing", (long long)device);
+	ts_request(&staff, "POST", path, "{}", &r);
+	is_int(r.status, 403, "a worker cannot make pairing codes");
+	ts_response_release(&r);
+	ts_request(admin, "POST", "/api/v1/devices/999999/pairing", "{}", &r);
+	is_int(r.status, 404, "nor can anyone for a device that is not there");
+	ts_response_release(&r);
+	ts_request(admin, "POST", path, "{}", &r);
+	is_int(r.status, 201, "an admin makes a pairing code");
+	char code[32];
+	snprintf(code, sizeof code, "%s", ts_str(&r, "code") ? ts_str(&r, "code") : "");
+	ok(strlen(code) == 9 && code[4] == '-' &&
+	   strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567-") == 9,
+	   "shown as XXXX-XXXX in base32 (%s)", code);
+	ok(json_is_string(json_object_get(r.json, "expires_at")), "with its expiry");
+	ts_response_release(&r);
+	snprintf(path, sizeof path, "/api/v1/devices/%lld", (long long)device);
+	ts_request(admin, "GET", path, NULL, &r);
+	ok(json_is_string(json_object_get(r.json, "pairing_expires_at")) &&
+	   !strstr(r.body, "pairing_hash"), "the device shows a code is pending, not the code");
+	ts_response_release(&r);
+
+	snprintf(path, sizeof path, "/api/v1/devices/%lld/pairing.svg?code=%s", (long long)device,
+		 code);
+	ts_request(admin, "GET", path, NULL, &r);
+	is_int(r.status, 200, "the code is drawn as a QR");
+	char *read = decode_svg(r.body);
+	is_str(read, code, "which scans to the code alone");
+	free(read);
+	ts_response_release(&r);
+	snprintf(path, sizeof path, "/api/v1/devices/%lld/pairing.svg?code=AAAA-AAAA",
+		 (long long)device);
+	ts_request(admin, "GET", path, NULL, &r);
+	is_int(r.status, 404, "a code that is not the pending one is not drawn");
+	ts_response_release(&r);
+
+	struct ts_client anyone;
+	ts_client_init(&anyone, &srv);
+	pair(&anyone, "ABC", &r);
+	is_int(r.status, 400, "a code of the wrong shape is refused");
+	is_str(ts_error_field(&r), "code", "naming the code");
+	ts_response_release(&r);
+	pair(&anyone, "AAAA-AAAA", &r);
+	is_int(r.status, 401, "an unknown code is refused");
+	is_str(ts_error_code(&r), "invalid_code", "as not known");
+	ts_response_release(&r);
+	/* Typed by hand: lowercase, no dash. */
+	char typed[16];
+	snprintf(typed, sizeof typed, "%.4s%.4s", code, code + 5);
+	for (char *p = typed; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	is_int(pair(&anyone, typed, &r), 200, "the kiosk exchanges the code, typed as it may be");
+	char token[128];
+	snprintf(token, sizeof token, "%s", ts_str(&r, "token") ? ts_str(&r, "token") : "");
+	ok(strncmp(token, "tpk_", 4) == 0, "for a kiosk token");
+	is_int(ts_int(&r, "device_id"), device, "naming its device");
+	is_str(ts_str(&r, "name"), "Front desk", "its name");
+	is_str(ts_str(&r, "venue"), "Room 1", "and its venue");
+	ts_response_release(&r);
+	is_int(me(token), 200, "the new token works");
+	is_int(me(old_token), 401, "and the old one stops at once");
+	pair(&anyone, code, &r);
+	is_int(r.status, 401, "the code works only once");
+	is_str(ts_error_code(&r), "used_code", "and says it was used");
+	ts_response_release(&r);
+
+	/* A code left too long expires. */
+	snprintf(path, sizeof path, "/api/v1/devices/%lld/pairing", (long long)device);
+	ts_request(admin, "POST", path, "{}", &r);
+	snprintf(code, sizeof code, "%s", ts_str(&r, "code") ? ts_str(&r, "code") : "");
+	ts_response_release(&r);
+	char text[160];
+	snprintf(text, sizeof text, "UPDATE devices SET pairing_expires_at = pairing_expires_at"
+		 " - 901 WHERE id = %lld", (long long)device);
+	sql(text);
+	pair(&anyone, code, &r);
+	is_int(r.status, 401, "a code older than 15 minutes is refused");
+	is_str(ts_error_code(&r), "expired_code", "as expired");
+	ok(strstr(ts_str(&r, "message") ? ts_str(&r, "message") : r.body, "expired") != NULL,
+	   "with a clear message");
+	ts_response_release(&r);
+	is_int(me(token), 200, "and the kiosk's token still works");
+
+	/* Revoking the device stops it, and its pending code. */
+	snprintf(path, sizeof path, "/api/v1/devices/%lld/pairing", (long long)device);
+	ts_request(admin, "POST", path, "{}", &r);
+	snprintf(code, sizeof code, "%s", ts_str(&r, "code") ? ts_str(&r, "code") : "");
+	ts_response_release(&r);
+	snprintf(path, sizeof path, "/api/v1/devices/%lld/archive", (long long)device);
+	ts_request(admin, "POST", path, "{}", &r);
+	is_int(r.status, 200, "an admin revokes the kiosk");
+	ts_response_release(&r);
+	is_int(me(token), 401, "which stops it at its next call");
+	pair(&anyone, code, &r);
+	is_int(r.status, 401, "and its pending code no longer pairs");
+	ts_response_release(&r);
+	snprintf(path, sizeof path, "/api/v1/devices/%lld/pairing", (long long)device);
+	ts_request(admin, "POST", path, "{}", &r);
+	is_int(r.status, 409, "a revoked device gets no new code");
+	ts_response_release(&r);
+
+	ts_request(admin, "GET", "/api/v1/audit?entity=device", NULL, &r);
+	ok(strstr(r.body, "\"pairing_code\"") && strstr(r.body, "\"pair\""),
+	   "making and using a code are audited");
+	ts_response_release(&r);
+
+	/* Guessing is slowed: at most 10 tries a minute from one address. */
+	int refused_at = -1;
+	for (int i = 0; i < 11 && refused_at < 0; i++) {
+		if (pair(&anyone, "AAAA-AAAA", &r) == 429)
+			refused_at = i;
+		ts_response_release(&r);
+	}
+	ok(refused_at >= 0, "guessing codes is refused with 429 after 10 tries in a minute");
+	pair(&anyone, "BBBB-BBBB", &r);
+	is_int(r.status, 429, "and stays refused");
+	ok(strstr(r.headers, "Retry-After") != NULL, "saying when to try again");
+	ts_response_release(&r);
+	ts_client_release(&anyone);
+}
+
 /* A copy of the forms with one anonymous form more, as this test's assets. */
 static void make_assets(const char *dir)
 {
@@ -423,6 +612,7 @@ int main(void)
 	test_broken_forms();
 	test_responses();
 	test_responses_audit(&admin);
+	test_pairing(&admin);
 
 	ts_client_release(&kiosk);
 	ts_client_release(&staff);

@@ -388,6 +388,21 @@ int srv_checkin_post(struct tp_http_request *req)
 	return r;
 }
 
+/* Undoes attendance id (live) on the writer, with its audit record. */
+static int srv_attendance_undo_in(sqlite3 *w, int64_t id, const char *reason,
+				  const struct srv_actor *actor)
+{
+	int r = tp_db_run(w, "UPDATE attendance SET undone_at = ?, undone_by = nullif(?, 0),"
+			     " undo_reason = ? WHERE id = ?", "iiti", tp_now(),
+			  actor->kind == SRV_ACTOR_STAFF ? actor->id : (int64_t)0, reason, id);
+	if (r < 0)
+		return r;
+	json_t *detail = json_pack("{s:s}", "reason", reason);
+	r = srv_audit(w, actor, "undo_checkin", "attendance", id, detail);
+	json_decref(detail);
+	return r;
+}
+
 int srv_attendance_undo(struct tp_http_request *req)
 {
 	struct srv_app *app = srv_app_of(req);
@@ -420,20 +435,104 @@ int srv_attendance_undo(struct tp_http_request *req)
 		r = tp_error_set(&e, 409, "already_undone", NULL,
 				 "this check-in was already undone");
 	if (r == 0)
-		r = tp_db_run(w, "UPDATE attendance SET undone_at = ?, undone_by = nullif(?, 0),"
-				 " undo_reason = ? WHERE id = ?", "iiti", tp_now(),
-			      actor->kind == SRV_ACTOR_STAFF ? actor->id : (int64_t)0, reason, id);
-	if (r == 0) {
-		json_t *detail = json_pack("{s:s}", "reason", reason);
-		r = srv_audit(w, actor, "undo_checkin", "attendance", id, detail);
-		json_decref(detail);
-	}
+		r = srv_attendance_undo_in(w, id, reason, actor);
 	r = srv_store_write_end(&app->store, r);
 	json_decref(in);
 	if (r < 0)
 		return e.status ? srv_reply_error(req, &e) : r;
 	return tp_http_reply_json(req, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id,
 						      "undone", 1));
+}
+
+/*
+ * Undo by session and participant, for a kiosk that signed her in offline
+ * and never learnt the attendance id. The nonce is kept with the check-in
+ * nonces (marked as an undo's, so the two kinds cannot meet), and a resend
+ * gets the first answer: it must not undo a sign-in made again since.
+ */
+int srv_checkin_undo_post(struct tp_http_request *req)
+{
+	struct srv_app *app = srv_app_of(req);
+	const struct srv_actor *actor = srv_actor_of(req);
+	struct tp_error e;
+	tp_error_clear(&e);
+	json_t *in = NULL;
+	const char *reason = NULL, *nonce = NULL;
+	int64_t session_id = 0, participant_id = 0;
+	static const char *const keys[] = { "session_id", "participant_id", "reason", "nonce",
+					     NULL };
+	int r = tp_json_parse_object(tp_buf_str(&req->body), req->body.len, &in, &e);
+	if (r >= 0)
+		r = tp_json_only_keys(in, keys, &e);
+	if (r >= 0)
+		r = tp_json_int(in, "session_id", true, 1, INT64_MAX, &session_id, &e);
+	if (r >= 0)
+		r = tp_json_int(in, "participant_id", true, 1, INT64_MAX, &participant_id, &e);
+	if (r >= 0)
+		r = tp_json_text(in, "reason", true, 500, false, &reason, &e);
+	if (r >= 0)
+		r = tp_json_text(in, "nonce", false, 100, false, &nonce, &e);
+	if (r >= 0 && actor->kind == SRV_ACTOR_DEVICE && !nonce)
+		r = tp_error_set(&e, 400, "missing_field", "nonce",
+				 "is required from devices, so that a resend counts once");
+	if (r < 0) {
+		json_decref(in);
+		return srv_reply_error(req, &e);
+	}
+	char client[48];
+	snprintf(client, sizeof client, "%s:%lld",
+		 actor->kind == SRV_ACTOR_DEVICE ? "device" : "user", (long long)actor->id);
+	char *stored_nonce = nonce ? tp_xasprintf("undo:%s", nonce) : NULL;
+	char *text = NULL;
+	sqlite3 *w;
+	r = srv_store_write_begin(&app->store, &w);
+	if (r < 0)
+		goto done;
+	/* A nonce seen before gets the answer it got then. */
+	if (stored_nonce) {
+		r = tp_db_text(w, &text, "SELECT response FROM checkin_requests"
+					 " WHERE client = ? AND nonce = ?", "tt", client, stored_nonce);
+		if (r == -ENOENT)
+			r = 0;
+		else
+			goto end;
+	}
+	int64_t id = 0, undone = 0;
+	r = tp_db_int(w, &id, "SELECT id FROM attendance WHERE session_id = ?"
+			      " AND participant_id = ?", "ii", session_id, participant_id);
+	if (r == 0)
+		r = tp_db_int(w, &undone, "SELECT undone_at IS NOT NULL FROM attendance"
+					  " WHERE id = ?", "i", id);
+	if (r == -ENOENT)
+		r = tp_error_set(&e, 404, "not_signed_in", NULL,
+				 "participant %lld is not signed in to session %lld",
+				 (long long)participant_id, (long long)session_id);
+	if (r == 0 && !undone)
+		r = srv_attendance_undo_in(w, id, reason, actor);
+	if (r == 0) {
+		json_t *reply = json_pack("{s:s, s:I, s:I, s:I}", "status",
+					  undone ? "already_undone" : "undone", "attendance_id",
+					  (json_int_t)id, "session_id", (json_int_t)session_id,
+					  "participant_id", (json_int_t)participant_id);
+		text = json_dumps(reply, JSON_COMPACT);
+		json_decref(reply);
+		if (stored_nonce)
+			r = tp_db_run(w, "INSERT INTO checkin_requests (client, nonce, http_status,"
+					 " response, created_at) VALUES (?, ?, 200, ?, ?)",
+				      "ttti", client, stored_nonce, text, tp_now());
+	}
+end:
+	r = srv_store_write_end(&app->store, r);
+done:
+	free(stored_nonce);
+	json_decref(in);
+	if (r < 0) {
+		free(text);
+		return e.status ? srv_reply_error(req, &e) : r;
+	}
+	r = tp_http_reply(req, 200, "application/json; charset=utf-8", text, strlen(text));
+	free(text);
+	return r;
 }
 
 int srv_session_roster(struct tp_http_request *req)

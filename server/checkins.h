@@ -27,6 +27,7 @@ int srv_attendance_record(sqlite3 *w, int64_t session_id, int64_t participant_id
 
 int srv_checkin_post(struct tp_http_request *req);     /* POST /api/v1/checkins */
 int srv_attendance_undo(struct tp_http_request *req);  /* POST /api/v1/attendance/{id}/undo */
+int srv_checkin_undo_post(struct tp_http_request *req); /* POST /api/v1/checkins/undo */
 int srv_session_roster(struct tp_http_request *req);   /* GET  /api/v1/sessions/{id}/roster */
 
 #endif

@@ -14,6 +14,7 @@
 #include "forms.h"
 #include "groups.h"
 #include "import.h"
+#include "kiosk_sync.h"
 #include "ops.h"
 #include "pairing.h"
 #include "participants.h"
@@ -64,6 +65,10 @@ const struct tp_route srv_routes[] = {
 	{ "POST", "/api/v1/checkins", srv_checkin_post, ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
 	{ "POST", "/api/v1/attendance/{id}/undo", srv_attendance_undo,
 	  ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
+	{ "POST", "/api/v1/checkins/undo", srv_checkin_undo_post, ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
+
+	{ "GET", "/api/v1/kiosk/roster", srv_kiosk_roster, ALLOW(SRV_P_KIOSK) },
+	{ "GET", "/api/v1/kiosk/signins", srv_kiosk_signins, ALLOW(SRV_P_KIOSK) },
 
 	{ "POST", "/api/v1/import/{kind}", srv_import_post, ALLOW(STAFF_WRITE) },
 

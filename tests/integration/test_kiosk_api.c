@@ -5,7 +5,9 @@
  * kiosk resends them, anonymous ones naming no one, viewers seeing answers
  * but not whose; pairing a kiosk with a one-time code (and its QR), once,
  * the old token stopping, a used or expired code refused, guessing
- * rate-limited.
+ * rate-limited; the kiosk's roster (its venue's sessions, who is enrolled
+ * and signed in, live and revoked cards, nothing private), the phone
+ * sign-in feed, and undoing a check-in by session and participant, once.
  */
 #include "../support/testserver.h"
 #include "../tap.h"
@@ -53,8 +55,10 @@ static void setup(void)
 	is_str(ts_str(&r, "feedback_form"), "satisfaction",
 	       "a new group offers the satisfaction form unless told otherwise");
 	group_id = created("group", &r);
-	iso_in(from, sizeof from, -10);
-	iso_in(to, sizeof to, 110);
+	/* Starting in a minute: open for sign-in, and today's (in Hong Kong)
+	 * unless the test runs in the day's last minute. */
+	iso_in(from, sizeof from, 1);
+	iso_in(to, sizeof to, 121);
 	ts_requestf(&staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s, s:s}",
 		    "group_id", (json_int_t)group_id, "starts_at", from, "ends_at", to, "venue",
 		    "Room 1", "title", "第3節");
@@ -557,6 +561,273 @@ static void test_pairing(struct ts_client *admin)
 	ts_client_release(&anyone);
 }
 
+static json_t *find_id(json_t *items, const char *key, int64_t id)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o) {
+		if (json_integer_value(json_object_get(o, key)) == id)
+			return o;
+	}
+	return NULL;
+}
+
+static bool has_string(json_t *items, const char *s)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o) {
+		if (json_is_string(o) && strcmp(json_string_value(o), s) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void participant_card(int64_t id, char *out, size_t len)
+{
+	struct ts_response r;
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/participants/%lld", (long long)id);
+	ts_request(&staff, "GET", path, NULL, &r);
+	snprintf(out, len, "%s", ts_str(&r, "card_token") ? ts_str(&r, "card_token") : "");
+	ts_response_release(&r);
+}
+
+/* The session in the kiosk's roster (a new reference), or NULL. */
+static json_t *roster_session(const char *query, int64_t id, json_t **whole)
+{
+	struct ts_response r;
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/kiosk/roster%s", query);
+	ts_request(&kiosk, "GET", path, NULL, &r);
+	if (r.status != 200)
+		bail_out("roster: %ld %s", r.status, r.body);
+	json_t *s = find_id(json_object_get(r.json, "sessions"), "id", id);
+	json_incref(s);
+	if (whole)
+		*whole = json_incref(r.json);
+	ts_response_release(&r);
+	return s;
+}
+
+static void test_roster(void)
+{
+	struct ts_response r;
+	char from[32], to[32];
+	/* Elsewhere, and tomorrow: not in today's roster of Room 1. */
+	iso_in(from, sizeof from, 5);
+	iso_in(to, sizeof to, 60);
+	ts_requestf(&staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s}", "group_id",
+		    (json_int_t)group_id, "starts_at", from, "ends_at", to, "venue", "Room 2");
+	int64_t elsewhere = created("session", &r);
+	iso_in(from, sizeof from, 24 * 60);
+	iso_in(to, sizeof to, 25 * 60);
+	ts_requestf(&staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s}", "group_id",
+		    (json_int_t)group_id, "starts_at", from, "ends_at", to, "venue", "Room 1");
+	int64_t tomorrow = created("session", &r);
+
+	ts_request(&staff, "GET", "/api/v1/kiosk/roster", NULL, &r);
+	is_int(r.status, 403, "the roster is for kiosks only");
+	ts_response_release(&r);
+
+	json_t *whole = NULL;
+	json_t *s = roster_session("", session_id, &whole);
+	ok(s != NULL, "the kiosk's roster has today's session at its venue");
+	is_str(json_string_value(json_object_get(whole, "venue")), "Room 1", "its venue");
+	ok(!find_id(json_object_get(whole, "sessions"), "id", elsewhere),
+	   "not a session at another venue");
+	ok(!find_id(json_object_get(whole, "sessions"), "id", tomorrow),
+	   "nor tomorrow's, by default");
+	is_str(json_string_value(json_object_get(s, "title")), "第3節", "with its title");
+	is_str(json_string_value(json_object_get(s, "group_name")), "媽媽支援小組",
+	       "its group's name");
+	is_int(json_integer_value(json_object_get(s, "number")), 1, "which session of the term");
+	is_str(json_string_value(json_object_get(s, "status")), "planned", "its status");
+	is_str(json_string_value(json_object_get(s, "feedback_form")), "satisfaction",
+	       "the feedback form it offers");
+	ok(json_is_string(json_object_get(s, "starts_at")) &&
+	   json_is_string(json_object_get(s, "ends_at")), "when it starts and ends");
+	ok(json_string_length(json_object_get(s, "qr_key")) >= 20,
+	   "and the key of its rotating phone QR");
+	json_t *enrolled = json_object_get(s, "enrolled");
+	is_int(json_array_size(enrolled), 1, "one person is enrolled");
+	is_str(json_string_value(json_object_get(json_array_get(enrolled, 0), "alias")), "KIKI",
+	       "KIKI, by alias");
+	is_int(json_array_size(json_object_get(s, "signed_in")), 0, "no one is signed in yet");
+	char kiki_card[64], walkin_card[64];
+	participant_card(kiki_id, kiki_card, sizeof kiki_card);
+	participant_card(walkin_id, walkin_card, sizeof walkin_card);
+	json_t *card = NULL;
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(whole, "cards"), i, c) {
+		if (strcmp(json_string_value(json_object_get(c, "token")), kiki_card) == 0)
+			card = c;
+		ok(strcmp(json_string_value(json_object_get(c, "token")), walkin_card) != 0,
+		   "no card of someone not enrolled");
+	}
+	ok(card && json_integer_value(json_object_get(card, "participant_id")) == kiki_id &&
+	   strcmp(json_string_value(json_object_get(card, "alias")), "KIKI") == 0,
+	   "her live card, with her id and alias");
+	char *text = json_dumps(whole, 0);
+	ok(!strstr(text, "91234567") && !strstr(text, "\"phone\"") && !strstr(text, "\"note") &&
+	   !strstr(text, "\"ref\""), "nothing private: no phone, note or reference");
+	free(text);
+	ok(json_is_string(json_object_get(whole, "phone_link_base")) &&
+	   strstr(json_string_value(json_object_get(whole, "phone_link_base")), "/p/"),
+	   "and where phones go, for the QR link");
+	json_decref(s);
+	json_decref(whole);
+
+	s = roster_session("?days=2", tomorrow, NULL);
+	ok(s != NULL, "two days bring tomorrow's session");
+	json_decref(s);
+	ts_request(&kiosk, "GET", "/api/v1/kiosk/roster?days=0", NULL, &r);
+	is_int(r.status, 400, "zero days is refused");
+	is_str(ts_error_field(&r), "days", "naming days");
+	ts_response_release(&r);
+	ts_request(&kiosk, "GET", "/api/v1/kiosk/roster?from=2026-13-01", NULL, &r);
+	is_int(r.status, 400, "a date that does not exist is refused");
+	is_str(ts_error_field(&r), "from", "naming from");
+	ts_response_release(&r);
+
+	/* A check-in shows; a reissued card turns the old one revoked. */
+	ts_requestf(&kiosk, "POST", "/api/v1/checkins", &r, "{s:s, s:I, s:s}", "card", kiki_card,
+		    "session_id", (json_int_t)session_id, "nonce", "k1-in-1");
+	is_int(r.status, 201, "KIKI signs in by card");
+	ts_response_release(&r);
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/participants/%lld/card", (long long)kiki_id);
+	ts_request(&staff, "POST", path, "{}", &r);
+	ts_response_release(&r);
+	char new_card[64];
+	participant_card(kiki_id, new_card, sizeof new_card);
+	s = roster_session("", session_id, &whole);
+	json_t *in = json_array_get(json_object_get(s, "signed_in"), 0);
+	is_int(json_integer_value(json_object_get(in, "participant_id")), kiki_id,
+	       "the roster shows her signed in");
+	is_str(json_string_value(json_object_get(in, "method")), "card", "by card");
+	ok(json_is_string(json_object_get(in, "at")), "and when");
+	ok(has_string(json_object_get(whole, "revoked"), kiki_card),
+	   "her old card is listed as revoked, token only");
+	ok(!has_string(json_object_get(whole, "revoked"), new_card), "not her new one");
+	ok(find_id(json_object_get(whole, "cards"), "participant_id", kiki_id) &&
+	   strcmp(json_string_value(json_object_get(find_id(json_object_get(whole, "cards"),
+	   "participant_id", kiki_id), "token")), new_card) == 0, "which is the live card now");
+	json_decref(s);
+	json_decref(whole);
+
+	/* The phone feed lists phone sign-ins only. */
+	ts_request(&kiosk, "GET", "/api/v1/kiosk/signins?after=0", NULL, &r);
+	is_int(r.status, 200, "the kiosk polls phone sign-ins");
+	is_int(json_array_size(json_object_get(r.json, "items")), 0,
+	       "a card sign-in is not among them");
+	ok(json_is_integer(json_object_get(r.json, "last_id")), "the answer says where to go on");
+	ts_response_release(&r);
+	ts_request(&kiosk, "GET", "/api/v1/kiosk/signins?after=x", NULL, &r);
+	is_int(r.status, 400, "a bad cursor is refused");
+	ts_response_release(&r);
+	ts_request(&staff, "GET", "/api/v1/kiosk/signins", NULL, &r);
+	is_int(r.status, 403, "the feed is for kiosks only");
+	ts_response_release(&r);
+}
+
+static void test_roster_no_venue(void)
+{
+	char *token = ts_create_token(&srv, "Kiosk nowhere", "kiosk", NULL);
+	struct ts_client c;
+	ts_client_init(&c, &srv);
+	snprintf(c.bearer, sizeof c.bearer, "%s", token);
+	struct ts_response r;
+	ts_request(&c, "GET", "/api/v1/kiosk/roster", NULL, &r);
+	is_int(r.status, 409, "a kiosk without a venue gets no roster");
+	is_str(ts_error_code(&r), "no_venue", "and is told why");
+	ts_response_release(&r);
+	ts_client_release(&c);
+	free(token);
+}
+
+static int64_t signed_in_count(void)
+{
+	json_t *s = roster_session("", session_id, NULL);
+	int64_t n = (int64_t)json_array_size(json_object_get(s, "signed_in"));
+	json_decref(s);
+	return n;
+}
+
+static void undo(struct ts_client *c, const char *nonce, int64_t participant,
+		 struct ts_response *r)
+{
+	if (nonce)
+		ts_requestf(c, "POST", "/api/v1/checkins/undo", r, "{s:I, s:I, s:s, s:s}",
+			    "session_id", (json_int_t)session_id, "participant_id",
+			    (json_int_t)participant, "reason", "scanned by mistake", "nonce", nonce);
+	else
+		ts_requestf(c, "POST", "/api/v1/checkins/undo", r, "{s:I, s:I, s:s}",
+			    "session_id", (json_int_t)session_id, "participant_id",
+			    (json_int_t)participant, "reason", "scanned by mistake");
+}
+
+static void test_undo(struct ts_client *admin)
+{
+	struct ts_response r;
+	is_int(signed_in_count(), 1, "KIKI is signed in");
+	undo(&kiosk, "k1-undo-1", kiki_id, &r);
+	is_int(r.status, 200, "the kiosk undoes her sign-in by session and participant");
+	is_str(ts_str(&r, "status"), "undone", "undone");
+	ok(ts_int(&r, "attendance_id") > 0, "naming the server's attendance");
+	char *first = strdup(r.body);
+	ts_response_release(&r);
+	is_int(signed_in_count(), 0, "she is off the roster");
+
+	ts_requestf(&kiosk, "POST", "/api/v1/checkins", &r, "{s:I, s:I, s:s, s:s}",
+		    "participant_id", (json_int_t)kiki_id, "session_id", (json_int_t)session_id,
+		    "method", "staff", "nonce", "k1-in-2");
+	is_int(r.status, 201, "she is signed in again by hand");
+	ts_response_release(&r);
+	undo(&kiosk, "k1-undo-1", kiki_id, &r);
+	is_int(r.status, 200, "a resent undo is answered");
+	is_str(r.body, first, "with the first answer");
+	ts_response_release(&r);
+	free(first);
+	is_int(signed_in_count(), 1, "and does not undo the new sign-in");
+
+	undo(&kiosk, NULL, kiki_id, &r);
+	is_int(r.status, 400, "a kiosk's undo without a nonce is refused");
+	is_str(ts_error_field(&r), "nonce", "naming the nonce");
+	ts_response_release(&r);
+	ts_requestf(&kiosk, "POST", "/api/v1/checkins/undo", &r, "{s:I, s:I, s:s}", "session_id",
+		    (json_int_t)session_id, "participant_id", (json_int_t)kiki_id, "nonce", "x");
+	is_int(r.status, 400, "an undo without a reason is refused");
+	is_str(ts_error_field(&r), "reason", "naming the reason");
+	ts_response_release(&r);
+	undo(&kiosk, "k1-undo-2", walkin_id, &r);
+	is_int(r.status, 404, "undoing someone who is not signed in is refused");
+	is_str(ts_error_code(&r), "not_signed_in", "as not signed in");
+	ts_response_release(&r);
+	is_int(signed_in_count(), 1, "nothing changed");
+
+	undo(&staff, NULL, kiki_id, &r);
+	is_int(r.status, 200, "a worker undoes by session and participant too");
+	ts_response_release(&r);
+	undo(&kiosk, "k1-undo-3", kiki_id, &r);
+	is_int(r.status, 200, "an undo of an undone sign-in is no error");
+	is_str(ts_str(&r, "status"), "already_undone", "it says already undone");
+	ts_response_release(&r);
+
+	ts_request(admin, "GET", "/api/v1/audit?entity=attendance", NULL, &r);
+	int undos = 0;
+	size_t i;
+	json_t *item;
+	json_array_foreach(json_object_get(r.json, "items"), i, item) {
+		if (strcmp(json_string_value(json_object_get(item, "action")), "undo_checkin") == 0 &&
+		    json_is_string(json_object_get(json_object_get(item, "detail"), "reason")))
+			undos++;
+	}
+	is_int(undos, 2, "both undos are audited with their reason");
+	ts_response_release(&r);
+}
+
 /* A copy of the forms with one anonymous form more, as this test's assets. */
 static void make_assets(const char *dir)
 {
@@ -612,6 +883,9 @@ int main(void)
 	test_broken_forms();
 	test_responses();
 	test_responses_audit(&admin);
+	test_roster();
+	test_roster_no_venue();
+	test_undo(&admin);
 	test_pairing(&admin);
 
 	ts_client_release(&kiosk);

@@ -20,6 +20,9 @@ static const char kiosk_schema_v1[] =
 	"CREATE TABLE cards ("
 	"  token TEXT PRIMARY KEY, participant_id INTEGER NOT NULL, alias TEXT NOT NULL);"
 	"CREATE TABLE revoked_cards (token TEXT PRIMARY KEY);"
+	/* Cards the server refused after a provisional sign-in: answered at once
+	 * from then on, so one stray card does not fill the queue. */
+	"CREATE TABLE refused_cards (token TEXT PRIMARY KEY, result TEXT NOT NULL);"
 	"CREATE TABLE signins ("
 	"  session_id INTEGER NOT NULL, who TEXT NOT NULL, participant_id INTEGER,"
 	"  alias TEXT, method TEXT NOT NULL, walk_in INTEGER NOT NULL DEFAULT 0,"

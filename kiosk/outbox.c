@@ -185,6 +185,10 @@ static void kiosk_event_rejected(struct kiosk_app *app, const struct kiosk_event
 	if (r == 0 && strcmp(ev->kind, "checkin") == 0 && ev->who[0])
 		r = tp_db_run(db, "DELETE FROM signins WHERE session_id = ? AND who = ?"
 				  " AND source = 'local'", "it", ev->session_id, ev->who);
+	if (r == 0 && strncmp(ev->who, "c:", 2) == 0 && code &&
+	    (strcmp(code, "unknown_card") == 0 || strcmp(code, "revoked") == 0))
+		r = tp_db_run(db, "INSERT OR REPLACE INTO refused_cards (token, result)"
+				  " VALUES (?, ?)", "tt", ev->who + 2, code);
 	tp_db_writer_end(&app->db, r);
 	tp_warn("event %lld refused by the server: %ld %s", (long long)ev->id, resp->status,
 		code ? code : "");

@@ -153,6 +153,15 @@ int kiosk_scan(struct kiosk_app *app, const char *code, int64_t session_id, json
 		}
 		sqlite3_finalize(st);
 	}
+	char *refused = NULL;
+	if (r == 0 && !participant &&
+	    tp_db_text(db, &refused, "SELECT result FROM refused_cards WHERE token = ?", "t",
+		       token) == 0) {
+		json_object_set_new(*out, "result", json_string(refused));
+		free(refused);
+		json_decref(session);
+		return tp_db_writer_end(&app->db, 0);
+	}
 	char *who = participant ? tp_xasprintf("p:%lld", (long long)participant)
 				: tp_xasprintf("c:%s", token);
 	json_t *event = json_pack("{s:s, s:s}", "card", token, "method", "card");

@@ -96,6 +96,9 @@ int kiosk_sync_apply(struct kiosk_app *app, json_t *roster)
 		r = tp_db_run(db, "INSERT OR IGNORE INTO revoked_cards (token) VALUES (?)", "t",
 			      token);
 	}
+	/* A card the server now lists is no longer one it refused. */
+	if (r == 0)
+		r = tp_db_exec(db, "DELETE FROM refused_cards WHERE token IN (SELECT token FROM cards)");
 	r = tp_db_writer_end(&app->db, r);
 	if (r == 0) {
 		atomic_store(&app->last_sync, tp_now());

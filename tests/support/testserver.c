@@ -81,6 +81,7 @@ void ts_server_prepare(struct ts_server *s)
 	if (!mkdtemp(s->dir))
 		bail_out("mkdtemp: %s", strerror(errno));
 	snprintf(s->db, sizeof s->db, "%s/touchpoint.db", s->dir);
+	snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
 }
 
 void ts_server_start(struct ts_server *s)
@@ -94,8 +95,14 @@ void ts_server_start(struct ts_server *s)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	if (s->log_to_file)
+		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, s->log,
+						 O_WRONLY | O_CREAT | O_APPEND, 0600);
+	/* A restarted server comes back on the port it had. */
+	char listen[32];
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
 	char *argv[] = { (char *)(uintptr_t)ts_bin(), "--db", s->db, "serve", "--listen",
-			 "127.0.0.1:0", NULL };
+			 listen, NULL };
 	char **env = ts_env(s);
 	int rc = posix_spawn(&s->pid, argv[0], &fa, NULL, argv, env);
 	free(env);
@@ -114,6 +121,18 @@ void ts_server_start(struct ts_server *s)
 	if (s->port <= 0)
 		bail_out("cannot read the port from: %s", line);
 	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+}
+
+static char *ts_slurp(int fd);
+
+char *ts_server_log(struct ts_server *s)
+{
+	int fd = open(s->log, O_RDONLY);
+	if (fd < 0)
+		return strdup("");
+	char *text = ts_slurp(fd);
+	close(fd);
+	return text;
 }
 
 int ts_server_stop(struct ts_server *s)

@@ -22,12 +22,20 @@ struct ts_server {
 	 * the CLI (such as "TOUCHPOINT_BODY_LIMIT=2048"), up to the first NULL;
 	 * set them after ts_server_prepare. The strings are borrowed. */
 	const char *env[4];
+	/* Set before ts_server_start to send the daemon's standard error (its
+	 * log) to the file log, in dir, instead of the test's own. */
+	bool log_to_file;
+	char log[320];
 };
 
 /* Makes the folder and database path; the server is not started yet. */
 void ts_server_prepare(struct ts_server *s);
-/* Starts `serve` on port 0 and reads the bound port; bails out on failure. */
+/* Starts `serve` on a free port (or, after a stop, on the port it had) and
+ * reads the bound port; bails out on failure. */
 void ts_server_start(struct ts_server *s);
+/* What the daemon has logged so far when log_to_file is set (caller frees;
+ * "" when there is nothing). */
+char *ts_server_log(struct ts_server *s);
 /* SIGTERM, wait; returns the exit status (0 for a clean, leak-free stop). */
 int ts_server_stop(struct ts_server *s);
 /* Removes the temporary folder. */

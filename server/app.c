@@ -89,6 +89,11 @@ void srv_request_completed(struct tp_http_request *req, double seconds)
 {
 	tp_metrics_request(req->route_name, req->method, req->status, seconds);
 	const struct srv_request *sr = req->user;
-	tp_info("%s %s %d %.1fms %s", req->method, req->path, req->status, seconds * 1000,
-		sr ? sr->actor.label : "-");
+	/* Reads that went well are routine (a kiosk polls every few seconds):
+	 * they are logged at debug level; changes and failures at info. */
+	enum tp_log_level level = req->status < 400 && (strcmp(req->method, "GET") == 0 ||
+							strcmp(req->method, "HEAD") == 0)
+		? TP_LOG_DEBUG : TP_LOG_INFO;
+	tp_log(level, "%s %s %d %.1fms %s", req->method, req->path, req->status,
+	       seconds * 1000, sr ? sr->actor.label : "-");
 }

@@ -129,8 +129,11 @@ int srv_demo_load(struct srv_store *store, char **err)
 	tp_date_format_hk(tp_now(), today_text);
 	tp_date_parse(today_text, &y, &m, &d);
 	int64_t today = tp_date_start_hk(y, m, d);
+	/* The mothers' group meets at the hour the demo is loaded, so that the
+	 * kiosk of `make run` has a session open now. */
+	int hour = (int)((tp_now() - today) / 3600);
 	if (r == 0)
-		r = srv_demo_term(w, &cli, mothers, "MSG", "媽媽支援小組", 14, 120, today,
+		r = srv_demo_term(w, &cli, mothers, "MSG", "媽媽支援小組", hour, 120, today,
 				  s_mothers, err);
 	if (r == 0)
 		r = srv_demo_term(w, &cli, parent_child, "PCG", "親子小組", 10, 90, today,
@@ -142,7 +145,7 @@ int srv_demo_load(struct srv_store *store, char **err)
 				continue;
 			int64_t session = i < 12 ? s_mothers[s] : s_parent[s];
 			int64_t arrived = today + (int64_t)(s - 4) * 7 * 86400 +
-					  (i < 12 ? 14 : 10) * 3600 + (i % 7) * 120;
+					  (i < 12 ? hour : 10) * 3600 + (i % 7) * 120;
 			r = srv_attendance_record(w, session, people[i], i % 3 ? "card" : "staff",
 						  arrived, &cli);
 			r = r < 0 ? r : 0;

@@ -148,8 +148,7 @@ int srv_authenticate(struct tp_http_request *req, struct srv_actor *actor,
 	return 0;
 }
 
-/* The Origin (or Referer) of a browser request must be this server. */
-static bool srv_same_origin(struct tp_http_request *req)
+bool srv_same_origin(struct tp_http_request *req)
 {
 	const char *origin = tp_http_header(req, "Origin");
 	if (!origin)

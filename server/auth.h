@@ -9,6 +9,8 @@
 #ifndef SRV_AUTH_H
 #define SRV_AUTH_H
 
+#include <stdbool.h>
+
 #include "app.h"
 
 /*
@@ -18,6 +20,9 @@
  */
 int srv_authenticate(struct tp_http_request *req, struct srv_actor *actor,
 		     struct tp_error *e);
+/* True unless the request names (in Origin, or Referer) a site other than
+ * this server; requests from no browser name none and pass. */
+bool srv_same_origin(struct tp_http_request *req);
 /* CSRF rules for a browser request that changes state. */
 int srv_check_csrf(struct tp_http_request *req, const struct srv_actor *actor,
 		   struct tp_error *e);

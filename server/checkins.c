@@ -310,6 +310,23 @@ static int srv_checkin_decide(sqlite3 *w, struct srv_checkin *c,
 	return r;
 }
 
+int srv_checkin_record(sqlite3 *w, int64_t session_id, int64_t participant_id,
+		       const char *method, int64_t at, const struct srv_actor *actor,
+		       json_t **reply)
+{
+	struct srv_checkin c = { .participant_id = participant_id, .session_id = session_id,
+				 .method = method, .scanned_at = at };
+	c.reply = json_object();
+	int r = srv_checkin_decide(w, &c, actor, NULL);
+	if (r < 0) {
+		json_decref(c.reply);
+		return r;
+	}
+	srv_checkin_count(json_string_value(json_object_get(c.reply, "status")));
+	*reply = c.reply;
+	return c.http_status;
+}
+
 int srv_checkin_post(struct tp_http_request *req)
 {
 	struct srv_app *app = srv_app_of(req);

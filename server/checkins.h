@@ -8,6 +8,7 @@
 #ifndef SRV_CHECKINS_H
 #define SRV_CHECKINS_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
 
@@ -24,6 +25,17 @@ extern const char *const srv_checkin_methods[];
 int srv_attendance_record(sqlite3 *w, int64_t session_id, int64_t participant_id,
 			  const char *method, int64_t scanned_at,
 			  const struct srv_actor *actor);
+
+/*
+ * The check-in decision for a participant already identified (by a phone,
+ * say), on the writer inside the caller's transaction: the same rules,
+ * answer and audit record as POST /api/v1/checkins. *reply (owned by the
+ * caller) gets the answer; returns its HTTP status (201 recorded, 200
+ * already, 4xx refused) or a negative error.
+ */
+int srv_checkin_record(sqlite3 *w, int64_t session_id, int64_t participant_id,
+		       const char *method, int64_t at, const struct srv_actor *actor,
+		       json_t **reply);
 
 int srv_checkin_post(struct tp_http_request *req);     /* POST /api/v1/checkins */
 int srv_attendance_undo(struct tp_http_request *req);  /* POST /api/v1/attendance/{id}/undo */

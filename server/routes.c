@@ -18,6 +18,7 @@
 #include "ops.h"
 #include "pairing.h"
 #include "participants.h"
+#include "phone.h"
 #include "programmes.h"
 #include "resource.h"
 #include "responses.h"
@@ -83,6 +84,16 @@ const struct tp_route srv_routes[] = {
 	{ "GET", "/api/v1/devices/{id}/pairing.svg", srv_pairing_svg, ALLOW(SRV_P_ADMIN) },
 	{ "POST", "/api/v1/pair", srv_pair, ALLOW(SRV_P_PUBLIC) },
 	{ "GET", "/api/v1/audit", srv_audit_list, ALLOW(SRV_P_ADMIN) },
+
+	/* Phones sign in by the session QR: public, the link or ticket is the
+	 * credential (see phone.h). */
+	{ "GET", "/api/v1/phone/link/{link}", srv_phone_link, ALLOW(SRV_P_PUBLIC) },
+	{ "POST", "/api/v1/phone/checkin", srv_phone_checkin, ALLOW(SRV_P_PUBLIC) },
+	{ "POST", "/api/v1/phone/code", srv_phone_code, ALLOW(SRV_P_PUBLIC) },
+	{ "POST", "/api/v1/phone/verify", srv_phone_verify, ALLOW(SRV_P_PUBLIC) },
+	{ "POST", "/api/v1/phone/forget", srv_phone_forget, ALLOW(SRV_P_PUBLIC) },
+	{ "GET", "/p/{link}", srv_phone_page, ALLOW(SRV_P_PUBLIC) },
+	{ "GET", "/phone/{file}", srv_phone_asset, ALLOW(SRV_P_PUBLIC) },
 
 	{ "GET", "/s/{key}", srv_session_landing, ALLOW(SRV_P_PUBLIC) },
 	{ "GET", "/", srv_static_file, ALLOW(SRV_P_PUBLIC) },

@@ -53,6 +53,7 @@ UNIT_BIN    := $(UNIT_SRC:%.c=$(BUILD)/%)
 INTEG_BIN   := $(INTEG_SRC:%.c=$(BUILD)/%)
 BENCH_BIN   := $(BENCH_SRC:%.c=$(BUILD)/%)
 TEST_BIN    := $(UNIT_BIN) $(INTEG_BIN)
+KIOSK_VENDOR := assets/kiosk/vendor/zxing-library.min.js
 
 DEMO_DB ?= var/demo.db
 LISTEN  ?= 127.0.0.1:8080
@@ -62,7 +63,16 @@ LISTEN  ?= 127.0.0.1:8080
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(SERVER_BIN) $(KIOSK_BIN)
+all: $(SERVER_BIN) $(KIOSK_BIN) $(KIOSK_VENDOR)
+
+# The kiosk's QR decoder, from npm (package-lock.json), copied into the
+# kiosk's assets: generated, not committed.
+$(KIOSK_VENDOR): node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/@zxing/library/umd/index.min.js $@
+	cp node_modules/@zxing/library/LICENSE $(dir $@)zxing-library.LICENSE
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -124,7 +134,7 @@ install: all
 	cp -R assets/. $(DESTDIR)$(DATADIR)/
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz assets/kiosk/vendor
 
 -include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(KIOSK_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)
 -include $(UNIT_BIN:=.d) $(INTEG_BIN:=.d)

@@ -112,12 +112,6 @@ static int srv_app_open(struct srv_app *app)
 	if (strcmp(assets, "assets") == 0 && stat(assets, &st) != 0)
 		assets = TP_DATADIR;
 	app->assets = tp_xstrdup(assets);
-	/* A malformed form stops the program here, before it serves anyone. */
-	if (srv_forms_load(app->assets, &err) < 0) {
-		fprintf(stderr, "touchpoint-server: %s\n", err);
-		free(err);
-		return -EINVAL;
-	}
 	const char *db = tp_config_get(&app->config, "db");
 	srv_make_db_folder(db);
 	int r = srv_store_open(&app->store, db, &err);
@@ -168,6 +162,13 @@ static int srv_cmd_serve(struct srv_app *app, int argc, char **argv)
 			free(err);
 			return 2;
 		}
+	}
+	/* A malformed form stops the server here, before it serves anyone. */
+	char *forms_err = NULL;
+	if (srv_forms_load(app->assets, &forms_err) < 0) {
+		fprintf(stderr, "touchpoint-server: %s\n", forms_err);
+		free(forms_err);
+		return 1;
 	}
 	/* Signals are taken by sigwait below, not by whichever thread. */
 	sigset_t stop;

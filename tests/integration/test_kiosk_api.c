@@ -180,12 +180,13 @@ static void test_broken_forms(void)
 	      f);
 	fclose(f);
 	setenv("TP_ASSETS", dir, 1);
-	/* serve, demo, import and the rest all start through the same opening
-	 * of the program, which loads the forms; migrate shows it without
-	 * leaving a server running should the check ever be lost. */
+	/* On the running server's port: should the check ever be lost, this
+	 * fails on the port in use instead of serving for ever. */
+	char listen[32];
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", srv.port);
 	char *out = NULL, *err = NULL;
-	is_int(ts_cli(&broken, &out, &err, "migrate", NULL), 1,
-	       "a malformed form file stops the program at start");
+	is_int(ts_cli(&broken, &out, &err, "serve", "--listen", listen, NULL), 1,
+	       "a malformed form file stops the server at start");
 	ok(strstr(err, "phq9.json") && strstr(err, "duplicate question key \"q1\""),
 	   "naming the file and why: %s", err);
 	free(out);
@@ -193,7 +194,7 @@ static void test_broken_forms(void)
 	remove(to);
 	snprintf(to, sizeof to, "%s/forms/satisfaction.json", dir);
 	remove(to);
-	is_int(ts_cli(&broken, &out, &err, "migrate", NULL), 1,
+	is_int(ts_cli(&broken, &out, &err, "serve", "--listen", listen, NULL), 1,
 	       "so does a forms folder without the default satisfaction form");
 	ok(strstr(err, "satisfaction.json") != NULL, "naming it: %s", err);
 	free(out);

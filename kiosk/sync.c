@@ -96,6 +96,12 @@ int kiosk_sync_apply(struct kiosk_app *app, json_t *roster)
 		r = tp_db_run(db, "INSERT OR IGNORE INTO revoked_cards (token) VALUES (?)", "t",
 			      token);
 	}
+	/* Phones reach the server at its public address, which may not be the
+	 * one this kiosk uses. */
+	const char *link_base = json_string_value(json_object_get(roster, "phone_link_base"));
+	if (r == 0 && link_base)
+		r = tp_db_run(db, "INSERT OR REPLACE INTO meta (key, value)"
+				  " VALUES ('phone_link_base', ?)", "t", link_base);
 	/* A card the server now lists is no longer one it refused. */
 	if (r == 0)
 		r = tp_db_exec(db, "DELETE FROM refused_cards WHERE token IN (SELECT token FROM cards)");

@@ -115,21 +115,28 @@ static int kiosk_session_qr(struct tp_http_request *req)
 	struct kiosk_app *app = kiosk_app_of(req);
 	int64_t session = kiosk_query_id(req, "session_id");
 	sqlite3 *db;
-	char *key = NULL;
+	char *key = NULL, *base = NULL;
 	int r = tp_db_writer_begin(&app->db, &db);
 	if (r < 0)
 		return r;
 	r = tp_db_text(db, &key, "SELECT qr_key FROM sessions WHERE id = ?", "i", session);
+	if (tp_db_text(db, &base, "SELECT value FROM meta WHERE key = 'phone_link_base'",
+		       NULL) < 0)
+		base = NULL;
 	tp_db_writer_end(&app->db, 0);
 	if (r < 0 || !key) {
 		free(key);
+		free(base);
 		return tp_http_reply_error(req, 404, "not_found", "no such session today");
 	}
 	int64_t now = tp_now();
 	char path[128];
 	tp_session_code_path(key, session, now, path, sizeof path);
 	free(key);
-	char *url = tp_xasprintf("%s%s", app->creds.server, path);
+	/* path is "/p/<link>"; the server's public base ends in "/p/". */
+	char *url = base ? tp_xasprintf("%s%s", base, path + 3)
+			 : tp_xasprintf("%s%s", app->creds.server, path);
+	free(base);
 	struct tp_buf svg;
 	tp_buf_init(&svg, 1024 * 1024);
 	r = tp_qr_svg(url, 480, &svg);

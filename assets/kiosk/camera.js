@@ -66,10 +66,13 @@ export class CameraScanner {
       return;
     }
     this.stream = stream;
+    this.video = video;
     video.srcObject = stream;
     video.muted = true;
     video.setAttribute('playsinline', '');
-    await video.play().catch(() => {});
+    // Not awaited: a play() promise may settle late, and frames are read
+    // as soon as they come.
+    video.play().catch(() => {});
     const g = this.canvas.getContext('2d', { willReadFrequently: true });
     const tick = () => {
       if (this.stopped) return;
@@ -100,6 +103,10 @@ export class CameraScanner {
     if (this.stream) {
       for (const track of this.stream.getTracks()) track.stop();
       this.stream = null;
+    }
+    if (this.video) {
+      this.video.srcObject = null;
+      this.video = null;
     }
   }
 }

@@ -253,7 +253,12 @@ export class StaffMode {
       host.replaceChildren(this.renderPin());
       return;
     }
+    // A refresh must not move the list under a finger: keep where it was.
+    const list = host.querySelector('.roster, .queue');
+    const kept = list ? { kind: list.className, top: list.scrollTop } : null;
     host.replaceChildren(this.renderStaff());
+    const again = host.querySelector('.roster, .queue');
+    if (kept && again && again.className === kept.kind) again.scrollTop = kept.top;
   }
 
   renderStaff() {

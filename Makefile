@@ -111,6 +111,8 @@ test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
 	TP_SERVER_BIN=$(abspath $(SERVER_BIN)) TP_KIOSK_BIN=$(abspath $(KIOSK_BIN)) \
 	  TP_ASSETS=$(abspath assets) prove -f --exec '' $(TEST_BIN)
+	TP_SERVER_BIN=$(abspath $(SERVER_BIN)) TP_KIOSK_BIN=$(abspath $(KIOSK_BIN)) \
+	  TP_ASSETS=$(abspath assets) node --test tests/browser/
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)

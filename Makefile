@@ -57,6 +57,8 @@ KIOSK_VENDOR := assets/kiosk/vendor/zxing-library.min.js
 
 DEMO_DB ?= var/demo.db
 LISTEN  ?= 127.0.0.1:8080
+KIOSK_LISTEN ?= 127.0.0.1:8081
+KIOSK_DATA ?= var/demo-kiosk
 
 .PHONY: all deps run test bench fuzz install clean
 # Keep objects of test and bench programs between runs.
@@ -101,9 +103,8 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p $(dir $(DEMO_DB))
-	$(SERVER_BIN) --db $(DEMO_DB) demo
-	TOUCHPOINT_ASSETS=assets $(SERVER_BIN) --db $(DEMO_DB) serve --listen $(LISTEN)
+	@mkdir -p $(dir $(DEMO_DB)) $(dir $(KIOSK_DATA))
+	@sh tools/run.sh $(SERVER_BIN) $(KIOSK_BIN) $(DEMO_DB) $(LISTEN) $(KIOSK_LISTEN) $(KIOSK_DATA)
 
 # Tests find the daemons and assets through the environment, so the same
 # binaries run from any working directory.

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # chromium and fonts-noto-cjk: the browser tests run headless Chromium and
 # keep screenshots, which need Chinese glyphs to be worth looking at.
 packages="gcc make pkg-config perl libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev
-libqrencode-dev libjansson-dev libssl-dev librsvg2-bin zbar-tools sqlite3
+libqrencode-dev libjansson-dev libssl-dev librsvg2-bin zbar-tools sqlite3 curl
 chromium fonts-noto-cjk"
 missing=""
 for p in $packages; do

@@ -305,7 +305,9 @@ async function sendScan(code, sessionId) {
     sendScan(next);
     return;
   }
-  if (app.screen === 'staff' && app.staff) {
+  // In staff mode a scan is news for the worker; on the PIN pad it is a
+  // mother arriving, and she gets her answer like anywhere else.
+  if (app.screen === 'staff' && app.staff && app.staff.phase === 'staff') {
     app.staff.scanned(result);
     return;
   }

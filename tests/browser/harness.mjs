@@ -161,7 +161,8 @@ export class Rig {
     const db = path.join(this.dir, 'server.db');
     await run(SERVER_BIN, ['--db', db, 'demo']);
     this.server = await startDaemon(SERVER_BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0'],
-      { TOUCHPOINT_ASSETS: ASSETS }, path.join(this.dir, 'server.log'));
+      // Development mode writes phone sign-in codes to the log, for the test to read.
+      { TOUCHPOINT_ASSETS: ASSETS, TOUCHPOINT_DEV_MODE: '1' }, path.join(this.dir, 'server.log'));
     this.admin = new ServerClient(this.server.url);
     await this.admin.login('admin', 'touchpoint-admin');
 
@@ -225,27 +226,39 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, name + '.png') });
 }
 
-// A Y4M video of one QR code (black on white, centred), for Chromium's fake
-// camera: --use-file-for-fake-video-capture plays it in a loop.
+// A Y4M video of one QR code, for Chromium's fake camera
+// (--use-file-for-fake-video-capture plays it in a loop): dark on light,
+// each frame turned and sized a little differently, as a card held up by
+// hand, drawn with 2x2 supersampling so edges are soft as a camera's.
 export async function qrVideo(text, file) {
   const Z = require('@zxing/library');
   const matrix = new Z.QRCodeWriter().encode(text, Z.BarcodeFormat.QR_CODE, 0, 0, new Map());
   const W = 640;
   const H = 480;
-  const n = matrix.getWidth();
-  const scale = Math.floor(360 / n);
-  const x0 = Math.floor((W - n * scale) / 2);
-  const y0 = Math.floor((H - n * scale) / 2);
-  const y = Buffer.alloc(W * H, 235);
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) {
-      if (!matrix.get(c, r)) continue;
-      for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * W + x0 + c * scale, (y0 + r * scale + dy) * W + x0 + (c + 1) * scale);
-    }
-  }
+  const n = matrix.getWidth(); // with its quiet zone
+  const poses = [[0, 10], [2, 9.6], [-3, 9.2], [4, 9.8], [-1, 8.8], [3, 9.0], [-4, 9.5], [1, 8.6], [-2, 10.2], [5, 9.3]];
   const chroma = Buffer.alloc((W / 2) * (H / 2), 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
   const frames = [Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`)];
-  for (let i = 0; i < 10; i++) frames.push(frame);
+  for (const [degrees, scale] of poses) {
+    const a = (degrees * Math.PI) / 180;
+    const cos = Math.cos(a);
+    const sin = Math.sin(a);
+    const y = Buffer.alloc(W * H);
+    for (let py = 0; py < H; py++) {
+      for (let px = 0; px < W; px++) {
+        let sum = 0;
+        for (const [ox, oy] of [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]]) {
+          const dx = px + ox - W / 2;
+          const dy = py + oy - H / 2;
+          const col = Math.floor((cos * dx + sin * dy) / scale + n / 2);
+          const row = Math.floor((-sin * dx + cos * dy) / scale + n / 2);
+          const dark = row >= 0 && row < n && col >= 0 && col < n && matrix.get(col, row);
+          sum += dark ? 30 : 220;
+        }
+        y[py * W + px] = sum / 4;
+      }
+    }
+    frames.push(Buffer.from('FRAME\n'), y, chroma, chroma);
+  }
   await writeFile(file, Buffer.concat(frames));
 }

@@ -8,8 +8,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Rig, launchBrowser, missingPieces, qrVideo, screenshot, waitFor } from './harness.mjs';
+import { Rig, SHOTS, launchBrowser, missingPieces, qrVideo, screenshot, waitFor } from './harness.mjs';
 
 const missing = missingPieces();
 const skip = missing.length ? 'missing: ' + missing.join(', ') : false;
@@ -172,6 +173,21 @@ describe('kiosk touch screen', { skip }, () => {
         return { status: document.getElementById('camera-status').textContent, screen: document.body.dataset.screen,
           width: v.videoWidth, height: v.videoHeight, paused: v.paused, ready: v.readyState, stream: !!v.srcObject };
       });
+      state.manual = await page.evaluate(async () => {
+        const v = document.getElementById('camera-video');
+        const { decodeImageData } = await import('/camera.js');
+        const c = document.createElement('canvas');
+        c.width = v.videoWidth;
+        c.height = v.videoHeight;
+        const g = c.getContext('2d');
+        g.drawImage(v, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height);
+        let sum = 0;
+        for (let i = 0; i < d.data.length; i += 4) sum += d.data[i];
+        return { text: decodeImageData(globalThis.ZXing, d), mean: sum / (d.data.length / 4), png: c.toDataURL('image/png') };
+      });
+      await writeFile(path.join(SHOTS, 'failed-camera-frame.png'), Buffer.from(state.manual.png.split(',')[1], 'base64'));
+      delete state.manual.png;
       throw new Error(e.message + ' ' + JSON.stringify(state));
     });
     assert.equal(r.result, 'ok');
@@ -241,6 +257,42 @@ describe('kiosk touch screen', { skip }, () => {
     assert.equal(r.status, 401);
   });
 
+  test('a phone sign-in from the session QR shows her alias on the kiosk', async () => {
+    const person = rig.cards[3];
+    // The link in the kiosk's QR, read with the kiosk's own decoder.
+    const url = await page.evaluate(async () => {
+      const img = document.querySelector('[data-testid=session-qr]');
+      await import('/vendor/zxing-library.min.js');
+      const { decodeImageData } = await import('/camera.js');
+      const canvas = document.createElement('canvas');
+      canvas.width = 480;
+      canvas.height = 480;
+      const g = canvas.getContext('2d');
+      g.fillStyle = '#fff';
+      g.fillRect(0, 0, 480, 480);
+      g.drawImage(img, 0, 0, 480, 480);
+      return decodeImageData(globalThis.ZXing, g.getImageData(0, 0, 480, 480));
+    });
+    assert.ok(url && url.startsWith(rig.server.url + '/p/'), 'the QR says ' + url);
+    const link = url.slice((rig.server.url + '/p/').length);
+    const { phone } = await rig.admin.ok('GET', `/api/v1/participants/${person.participant_id}`);
+    const phoneApi = async (p, body) => {
+      const res = await fetch(rig.server.url + p, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      });
+      assert.ok(res.ok, `${p}: ${res.status} ${await res.text()}`);
+    };
+    await phoneApi('/api/v1/phone/code', { link, phone });
+    const code = await waitFor('the code in the server log', async () => {
+      const m = new RegExp(`phone code for participant ${person.participant_id}: (\\d+)`).exec(rig.server.log());
+      return m && m[1];
+    });
+    await phoneApi('/api/v1/phone/verify', { link, phone, code });
+    const toast = page.locator('.toast-phone', { hasText: `${person.alias} 已用手機簽到` });
+    await toast.waitFor({ state: 'visible', timeout: 20000 });
+    await screenshot(page, '19-phone-signin-toast');
+  });
+
   test('after half a minute untouched it goes back to the start, in Chinese', async () => {
     const idle = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     idle.on('pageerror', (e) => pageErrors.push(e.message));
@@ -268,7 +320,7 @@ describe('kiosk touch screen', { skip }, () => {
   test('an upright screen keeps everything in reach', async () => {
     await page.setViewportSize({ width: 800, height: 1280 });
     await page.waitForTimeout(200);
-    await screenshot(page, '19-start-portrait');
+    await screenshot(page, '20-start-portrait');
     // Nothing of the start screen scrolls out of sight.
     const overflow = await page.locator('#screen-start').evaluate((n) => n.scrollHeight - n.clientHeight);
     assert.ok(overflow <= 1, 'the start screen overflows by ' + overflow + 'px');
@@ -276,7 +328,7 @@ describe('kiosk touch screen', { skip }, () => {
     await resultOf(page);
     await page.locator('[data-testid=give-feedback]').click();
     await page.locator('.faces').waitFor({ state: 'visible' });
-    await screenshot(page, '20-feedback-portrait');
+    await screenshot(page, '21-feedback-portrait');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 });

@@ -74,6 +74,13 @@ describe('kiosk touch screen', { skip }, () => {
     const qr = page.locator('[data-testid=session-qr]');
     await waitFor('the phone QR', async () => ((await qr.getAttribute('src')) || '').startsWith('data:image/svg+xml'));
     await screenshot(page, '01-start');
+    // In English too, the start screen fits without scrolling.
+    await page.locator('#lang').click();
+    assert.equal((await page.locator('[data-testid=scan-title]').textContent()).trim(), 'Scan your card to sign in');
+    const overflow = await page.locator('#screen-start').evaluate((n) => n.scrollHeight - n.clientHeight);
+    assert.ok(overflow <= 1, 'the English start screen overflows by ' + overflow + 'px');
+    await screenshot(page, '01-start-en');
+    await page.locator('#lang').click();
   });
 
   test('a card typed as a scanner types it gives the welcome screen with her alias', async () => {

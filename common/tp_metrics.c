@@ -1,6 +1,7 @@
 /* Prometheus metrics; see tp_metrics.h. */
 #include "tp_metrics.h"
 #include "tp_alloc.h"
+#include "tp_http.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -193,4 +194,15 @@ void tp_metrics_reset(void)
 		free(h);
 	}
 	pthread_mutex_unlock(&tp_metrics_lock);
+}
+
+int tp_metrics_reply(struct tp_http_request *req)
+{
+	struct tp_buf out;
+	tp_buf_init(&out, 4 * 1024 * 1024);
+	tp_metrics_render(&out);
+	int r = tp_http_reply(req, 200, "text/plain; version=0.0.4; charset=utf-8",
+			      tp_buf_str(&out), out.len);
+	tp_buf_release(&out);
+	return r;
 }

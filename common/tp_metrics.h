@@ -26,6 +26,9 @@ void tp_metrics_request(const char *route, const char *method, int status,
 			double seconds);
 /* Appends every metric in the text exposition format. */
 void tp_metrics_render(struct tp_buf *out);
+struct tp_http_request;
+/* Answers a request with every metric (a daemon's GET /metrics). */
+int tp_metrics_reply(struct tp_http_request *req);
 /* Frees everything (at exit, so leak checkers stay quiet). */
 void tp_metrics_reset(void);
 

@@ -11,6 +11,7 @@
 #include "outbox.h"
 #include "sync.h"
 #include "tp_alloc.h"
+#include "tp_cli.h"
 #include "tp_client.h"
 #include "tp_http.h"
 #include "tp_log.h"
@@ -58,44 +59,26 @@ static void kiosk_usage(FILE *out)
 		"  status                      show what waits to be sent\n"
 		"\n"
 		"configuration (file lines `key = value`, or TOUCHPOINT_KIOSK_KEY variables):\n");
-	for (const struct tp_config_key *k = kiosk_config_keys; k->name; k++)
-		fprintf(out, "  %-16s %s%s%s%s\n", k->name, k->help, k->fallback ? " [" : "",
-			k->fallback ? k->fallback : "", k->fallback ? "]" : "");
-}
-
-static bool kiosk_wants_help(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
+	tp_cli_print_settings(out, kiosk_config_keys, 16);
 }
 
 /* Makes the data folder (and its parent, one level) if missing. */
 static int kiosk_make_data_dir(const char *dir)
 {
-	char *parent = tp_xstrdup(dir);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		mkdir(parent, 0750);
-	}
-	free(parent);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		fprintf(stderr, "touchpoint-kiosk: cannot create %s: %s\n", dir, strerror(errno));
-		return -errno;
-	}
-	return 0;
+	int r = tp_cli_make_dir(dir, 0700);
+	if (r < 0)
+		fprintf(stderr, "touchpoint-kiosk: cannot create %s: %s\n", dir, strerror(-r));
+	return r;
 }
 
 static int kiosk_cmd_pair(struct kiosk_app *app, int argc, char **argv)
 {
-	if (kiosk_wants_help(argc, argv) || argc != 2) {
+	if (tp_cli_wants_help(argc, argv) || argc != 2) {
 		printf("usage: touchpoint-kiosk pair SERVER-URL CODE\n"
 		       "Exchanges the one-time pairing code an admin made for this kiosk (in the\n"
 		       "staff console, or POST /api/v1/devices/ID/pairing) for the kiosk's own\n"
 		       "token, kept in DATA/credentials.json with mode 0600.\n");
-		return kiosk_wants_help(argc, argv) ? 0 : 2;
+		return tp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	if (kiosk_make_data_dir(app->data_dir) < 0)
 		return 1;
@@ -155,10 +138,10 @@ static int kiosk_open(struct kiosk_app *app)
 
 static int kiosk_cmd_status(struct kiosk_app *app, int argc, char **argv)
 {
-	if (kiosk_wants_help(argc, argv) || argc) {
+	if (tp_cli_wants_help(argc, argv) || argc) {
 		printf("usage: touchpoint-kiosk status\nPrints the events waiting to be sent "
 		       "and those the server refused.\n");
-		return kiosk_wants_help(argc, argv) ? 0 : 2;
+		return tp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	if (kiosk_open(app) < 0)
 		return 1;
@@ -184,7 +167,7 @@ static int kiosk_cmd_status(struct kiosk_app *app, int argc, char **argv)
 
 static int kiosk_cmd_serve(struct kiosk_app *app, int argc, char **argv)
 {
-	if (kiosk_wants_help(argc, argv)) {
+	if (tp_cli_wants_help(argc, argv)) {
 		printf("usage: touchpoint-kiosk serve [--listen HOST:PORT]\n"
 		       "Runs the touch screen's local server until SIGINT or SIGTERM; the first\n"
 		       "line printed names the address bound. Events are sent in the background.\n");
@@ -209,12 +192,7 @@ static int kiosk_cmd_serve(struct kiosk_app *app, int argc, char **argv)
 	app->refresh_seconds = minutes * 60;
 	if (kiosk_open(app) < 0)
 		return 1;
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	tp_cli_block_stop_signals();
 
 	struct tp_http_config cfg = {
 		.listen = tp_config_get(&app->config, "listen"),
@@ -244,9 +222,7 @@ static int kiosk_cmd_serve(struct kiosk_app *app, int argc, char **argv)
 	fflush(stdout);
 	tp_info("kiosk \"%s\" at \"%s\" for %s", app->creds.name ? app->creds.name : "?",
 		app->creds.venue ? app->creds.venue : "?", app->creds.server);
-	int sig = 0;
-	sigwait(&stop, &sig);
-	tp_info("stopping on signal %d", sig);
+	tp_info("stopping on signal %d", tp_cli_wait_for_stop());
 	tp_http_stop(http);
 	pthread_mutex_lock(&app->lock);
 	app->stopping = true;

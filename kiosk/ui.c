@@ -357,17 +357,6 @@ static int kiosk_static(struct tp_http_request *req)
 	return r;
 }
 
-static int kiosk_metrics(struct tp_http_request *req)
-{
-	struct tp_buf out;
-	tp_buf_init(&out, 4 * 1024 * 1024);
-	tp_metrics_render(&out);
-	int r = tp_http_reply(req, 200, "text/plain; version=0.0.4; charset=utf-8",
-			      tp_buf_str(&out), out.len);
-	tp_buf_release(&out);
-	return r;
-}
-
 #define K_PUBLIC 0
 #define K_STAFF 1
 
@@ -385,7 +374,7 @@ static const struct tp_route kiosk_routes[] = {
 	{ "POST", "/api/staff/undo", kiosk_staff_undo_post, (const void *)K_STAFF },
 	{ "POST", "/api/staff/refresh", kiosk_staff_refresh, (const void *)K_STAFF },
 	{ "GET", "/api/staff/events", kiosk_staff_events, (const void *)K_STAFF },
-	{ "GET", "/metrics", kiosk_metrics, (const void *)K_PUBLIC },
+	{ "GET", "/metrics", tp_metrics_reply, (const void *)K_PUBLIC },
 	{ "GET", "/", kiosk_static, (const void *)K_PUBLIC },
 	{ "GET", "/vendor/{file}", kiosk_static, (const void *)K_PUBLIC },
 	{ "GET", "/{file}", kiosk_static, (const void *)K_PUBLIC },

@@ -12,6 +12,7 @@
 #include "import.h"
 #include "schema.h"
 #include "tp_alloc.h"
+#include "tp_cli.h"
 #include "tp_buf.h"
 #include "tp_log.h"
 #include "tp_metrics.h"
@@ -60,28 +61,18 @@ static void srv_usage(FILE *out)
 		"`touchpoint-server COMMAND --help` tells more of each command.\n"
 		"\n"
 		"configuration (file lines `key = value`, or TOUCHPOINT_KEY variables):\n");
-	for (const struct tp_config_key *k = srv_config_keys; k->name; k++)
-		fprintf(out, "  %-19s %s%s%s%s\n", k->name, k->help, k->fallback ? " [" : "",
-			k->fallback ? k->fallback : "", k->fallback ? "]" : "");
+	tp_cli_print_settings(out, srv_config_keys, 19);
 }
 
-static bool srv_wants_help(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
-}
-
-/* Creates the folder of the database file if it is missing (one level). */
+/* Creates the folder of the database file if it is missing. */
 static void srv_make_db_folder(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	if (!slash || slash == path)
 		return;
 	char *dir = tp_xstrndup(path, (size_t)(slash - path));
-	if (mkdir(dir, 0750) == 0)
-		tp_info("created folder %s", dir);
+	if (tp_cli_make_dir(dir, 0750) < 0)
+		tp_warn("cannot create folder %s", dir);
 	free(dir);
 }
 
@@ -134,7 +125,7 @@ static void srv_app_close(struct srv_app *app)
 
 static int srv_cmd_serve(struct srv_app *app, int argc, char **argv)
 {
-	if (srv_wants_help(argc, argv)) {
+	if (tp_cli_wants_help(argc, argv)) {
 		printf("usage: touchpoint-server serve [--listen HOST:PORT]\n"
 		       "Runs the server until SIGINT or SIGTERM. With port 0 a free port is\n"
 		       "chosen; the first line printed names the address bound.\n");
@@ -170,13 +161,8 @@ static int srv_cmd_serve(struct srv_app *app, int argc, char **argv)
 		free(forms_err);
 		return 1;
 	}
-	/* Signals are taken by sigwait below, not by whichever thread. */
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* Signals are taken by tp_cli_wait_for_stop below, not by a worker. */
+	tp_cli_block_stop_signals();
 
 	struct tp_http_config cfg = {
 		.listen = tp_config_get(&app->config, "listen"),
@@ -215,9 +201,7 @@ static int srv_cmd_serve(struct srv_app *app, int argc, char **argv)
 	fflush(stdout);
 	tp_info("listening on %s (database %s)", base, app->store.path);
 	free(base);
-	int sig = 0;
-	sigwait(&stop, &sig);
-	tp_info("stopping on signal %d", sig);
+	tp_info("stopping on signal %d", tp_cli_wait_for_stop());
 	tp_http_stop(http);
 	tp_metrics_reset();
 	return 0;
@@ -226,10 +210,10 @@ static int srv_cmd_serve(struct srv_app *app, int argc, char **argv)
 static int srv_cmd_admin(struct srv_app *app, int argc, char **argv)
 {
 	const char *role = "admin", *name = NULL;
-	if (srv_wants_help(argc, argv) || argc < 1 || strcmp(argv[0], "create") != 0) {
+	if (tp_cli_wants_help(argc, argv) || argc < 1 || strcmp(argv[0], "create") != 0) {
 		printf("usage: touchpoint-server admin create [--role admin|worker|viewer] NAME\n"
 		       "Creates a staff user and prints a generated password once.\n");
-		return argc >= 1 && srv_wants_help(argc, argv) ? 0 : 2;
+		return argc >= 1 && tp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
@@ -263,11 +247,11 @@ static int srv_cmd_admin(struct srv_app *app, int argc, char **argv)
 static int srv_cmd_token(struct srv_app *app, int argc, char **argv)
 {
 	const char *role = NULL, *venue = NULL, *name = NULL;
-	if (srv_wants_help(argc, argv) || argc < 1 || strcmp(argv[0], "create") != 0) {
+	if (tp_cli_wants_help(argc, argv) || argc < 1 || strcmp(argv[0], "create") != 0) {
 		printf("usage: touchpoint-server token create --role kiosk|gateway [--venue TEXT] NAME\n"
 		       "Creates a device and prints its bearer token once; only a hash is kept.\n"
 		       "A kiosk's venue is where it finds the open session for a scan.\n");
-		return argc >= 1 && srv_wants_help(argc, argv) ? 0 : 2;
+		return argc >= 1 && tp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
@@ -317,7 +301,7 @@ static int srv_read_file(const char *path, struct tp_buf *out)
 
 static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 {
-	if (srv_wants_help(argc, argv) || argc != 2) {
+	if (tp_cli_wants_help(argc, argv) || argc != 2) {
 		printf("usage: touchpoint-server import KIND FILE\n"
 		       "Imports a UTF-8 CSV file (with a header row; a BOM is fine) in one\n"
 		       "transaction: a bad row imports nothing. FILE - reads standard input.\n"
@@ -327,7 +311,7 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 		       "  sessions:     ref,group_ref,starts_at,ends_at,venue?\n"
 		       "  enrolments:   group_ref,participant_ref,enrolled_on?\n"
 		       "  attendance:   session_ref,participant_ref,method?,at?\n");
-		return srv_wants_help(argc, argv) ? 0 : 2;
+		return tp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	struct tp_buf data;
 	tp_buf_init(&data, 256 * 1024 * 1024);
@@ -366,10 +350,10 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 
 static int srv_cmd_demo(struct srv_app *app, int argc, char **argv)
 {
-	if (srv_wants_help(argc, argv) || argc) {
+	if (tp_cli_wants_help(argc, argv) || argc) {
 		printf("usage: touchpoint-server demo\n"
 		       "Loads the demo data set into an empty database and prints the logins.\n");
-		return srv_wants_help(argc, argv) ? 0 : 2;
+		return tp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	if (srv_app_open(app) < 0)
 		return 1;
@@ -390,11 +374,11 @@ static int srv_cmd_demo(struct srv_app *app, int argc, char **argv)
 
 static int srv_cmd_migrate(struct srv_app *app, int argc, char **argv)
 {
-	if (srv_wants_help(argc, argv) || argc) {
+	if (tp_cli_wants_help(argc, argv) || argc) {
 		printf("usage: touchpoint-server migrate\n"
 		       "Brings the database schema up to version %d and exits.\n",
 		       srv_migration_count);
-		return srv_wants_help(argc, argv) ? 0 : 2;
+		return tp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	if (srv_app_open(app) < 0)
 		return 1;
@@ -448,7 +432,7 @@ int main(int argc, char **argv)
 	char **sub_argv = argv + i;
 	int status;
 	if (strcmp(cmd, "serve") == 0) {
-		status = srv_wants_help(sub_argc, sub_argv) ? srv_cmd_serve(&app, sub_argc, sub_argv)
+		status = tp_cli_wants_help(sub_argc, sub_argv) ? srv_cmd_serve(&app, sub_argc, sub_argv)
 			 : srv_app_open(&app) < 0 ? 1 : srv_cmd_serve(&app, sub_argc, sub_argv);
 	} else if (strcmp(cmd, "admin") == 0) {
 		status = srv_cmd_admin(&app, sub_argc, sub_argv);

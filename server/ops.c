@@ -19,11 +19,5 @@ int srv_healthz(struct tp_http_request *req)
 
 int srv_metrics(struct tp_http_request *req)
 {
-	struct tp_buf out;
-	tp_buf_init(&out, 4 * 1024 * 1024);
-	tp_metrics_render(&out);
-	int r = tp_http_reply(req, 200, "text/plain; version=0.0.4; charset=utf-8",
-			      tp_buf_str(&out), out.len);
-	tp_buf_release(&out);
-	return r;
+	return tp_metrics_reply(req);
 }

@@ -212,6 +212,17 @@ static void kiosk_event_retry(struct kiosk_app *app, const struct kiosk_event *e
 		(long long)wait);
 }
 
+/* A server older than this kiosk may not have the route yet (404
+ * "not_found", or 405): that is no verdict on the event, so it is retried
+ * until the server is upgraded, never dropped. */
+static bool kiosk_route_missing(const struct tp_client_response *resp)
+{
+	const char *code = json_string_value(json_object_get(json_object_get(resp->json, "error"),
+							     "code"));
+	return resp->status == 405 ||
+	       (resp->status == 404 && (!code || strcmp(code, "not_found") == 0));
+}
+
 /* Sleeps until woken, stopped, or until the given time (Unix seconds). */
 static void kiosk_sleep_until(struct kiosk_app *app, int64_t until)
 {
@@ -267,7 +278,7 @@ static void *kiosk_sender_main(void *arg)
 			kiosk_event_retry(app, &ev, "the server does not accept this kiosk's token",
 					  300);
 		} else if (resp.status >= 400 && resp.status < 500 && resp.status != 408 &&
-			   resp.status != 429) {
+			   resp.status != 429 && !kiosk_route_missing(&resp)) {
 			kiosk_event_rejected(app, &ev, &resp);
 		} else {
 			char error[300];

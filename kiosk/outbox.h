@@ -4,7 +4,8 @@
  * says yes. The sender thread posts them oldest first with libcurl and
  * deletes each only when the server acknowledges it (2xx), or marks it
  * rejected when the server says it can never be accepted (a 4xx other than
- * 408 and 429): rejected events stay for staff to see. Anything else (no
+ * 408 and 429, and other than the 404/405 of a route an older server does
+ * not have yet): rejected events stay for staff to see. Anything else (no
  * network, a timeout, 5xx, 429) is retried with exponential backoff and
  * jitter, honouring Retry-After. Each event carries a nonce, so a resend
  * after a crash counts once at the server.

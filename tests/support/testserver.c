@@ -1,5 +1,6 @@
 /* Integration-test support; see testserver.h. */
 #include "testserver.h"
+#include "daemon.h"
 #include "../tap.h"
 
 #include <errno.h>
@@ -13,65 +14,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
 
 static const char *ts_bin(void)
 {
-	const char *bin = getenv("TP_SERVER_BIN");
-	if (!bin)
-		bail_out("TP_SERVER_BIN is not set (run through make test)");
-	return bin;
+	return td_bin("TP_SERVER_BIN");
 }
 
 /* The environment for the daemon: ours, quieter logs, the assets, and the
  * server's extra entries. The array is the caller's to free, not its strings. */
 static char **ts_env(const struct ts_server *s)
 {
-	size_t n = 0, extra = sizeof s->env / sizeof s->env[0];
-	while (environ[n])
-		n++;
-	char **env = calloc(n + 3 + extra, sizeof *env);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "TOUCHPOINT_", 11) != 0)
-			env[k++] = environ[i];
-	env[k++] = "TOUCHPOINT_LOG_LEVEL=warn";
 	static char assets[600];
 	const char *a = getenv("TP_ASSETS");
 	snprintf(assets, sizeof assets, "TOUCHPOINT_ASSETS=%s", a ? a : "assets");
-	env[k++] = assets;
-	for (size_t i = 0; i < extra && s->env[i]; i++)
-		env[k++] = (char *)(uintptr_t)s->env[i];
-	env[k] = NULL;
-	return env;
-}
-
-/* Servers still running when the test exits (a bail-out, a failed check
- * before the stop) are killed, so that no daemon outlives its test. */
-#define TS_MAX_RUNNING 16
-static pid_t ts_running[TS_MAX_RUNNING];
-
-static void ts_kill_running(void)
-{
-	for (int i = 0; i < TS_MAX_RUNNING; i++)
-		if (ts_running[i] > 0) {
-			kill(ts_running[i], SIGKILL);
-			waitpid(ts_running[i], NULL, 0);
-		}
-}
-
-static void ts_track(pid_t old, pid_t pid)
-{
-	static bool registered;
-	if (!registered) {
-		atexit(ts_kill_running);
-		registered = true;
-	}
-	for (int i = 0; i < TS_MAX_RUNNING; i++)
-		if (ts_running[i] == old) {
-			ts_running[i] = pid;
-			return;
-		}
+	const char *fixed[] = { "TOUCHPOINT_LOG_LEVEL=warn", assets, NULL };
+	const char *extra[sizeof s->env / sizeof s->env[0] + 1] = { 0 };
+	for (size_t i = 0; i < sizeof s->env / sizeof s->env[0] && s->env[i]; i++)
+		extra[i] = s->env[i];
+	return td_env(fixed, extra);
 }
 
 void ts_server_prepare(struct ts_server *s)
@@ -88,85 +48,32 @@ void ts_server_start(struct ts_server *s)
 {
 	if (!s->dir[0])
 		ts_server_prepare(s);
-	int fds[2];
-	if (pipe(fds) < 0)
-		bail_out("pipe: %s", strerror(errno));
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	if (s->log_to_file)
-		posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, s->log,
-						 O_WRONLY | O_CREAT | O_APPEND, 0600);
 	/* A restarted server comes back on the port it had. */
 	char listen[32];
 	snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
 	char *argv[] = { (char *)(uintptr_t)ts_bin(), "--db", s->db, "serve", "--listen",
 			 listen, NULL };
 	char **env = ts_env(s);
-	int rc = posix_spawn(&s->pid, argv[0], &fa, NULL, argv, env);
+	s->pid = td_start(argv, env, s->log_to_file ? s->log : NULL, &s->port);
 	free(env);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	if (rc != 0)
-		bail_out("cannot start %s: %s", argv[0], strerror(rc));
-	ts_track(0, s->pid);
-	FILE *out = fdopen(fds[0], "r");
-	char line[512];
-	if (!fgets(line, sizeof line, out))
-		bail_out("the server printed nothing and exited");
-	fclose(out);
-	const char *colon = strrchr(line, ':');
-	s->port = colon ? atoi(colon + 1) : 0;
-	if (s->port <= 0)
-		bail_out("cannot read the port from: %s", line);
 	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
 }
 
-static char *ts_slurp(int fd);
-
 char *ts_server_log(struct ts_server *s)
 {
-	int fd = open(s->log, O_RDONLY);
-	if (fd < 0)
-		return strdup("");
-	char *text = ts_slurp(fd);
-	close(fd);
-	return text;
+	return td_slurp(s->log);
 }
 
 int ts_server_stop(struct ts_server *s)
 {
-	if (!s->pid)
-		return 0;
-	kill(s->pid, SIGTERM);
-	int status = 0;
-	waitpid(s->pid, &status, 0);
-	ts_track(s->pid, 0);
+	int status = td_stop(s->pid);
 	s->pid = 0;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return status;
 }
 
 void ts_server_cleanup(struct ts_server *s)
 {
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
-	if (s->dir[0] && system(cmd) != 0)
-		diag("could not remove %s", s->dir);
-}
-
-static char *ts_slurp(int fd)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	ssize_t n;
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 2)
-			buf = realloc(buf, cap *= 2);
-	}
-	buf[len] = '\0';
-	return buf;
+	td_remove_dir(s->dir);
 }
 
 int ts_cli(struct ts_server *s, char **out, char **err, ...)
@@ -180,40 +87,10 @@ int ts_cli(struct ts_server *s, char **out, char **err, ...)
 		argv[argc++] = (char *)(uintptr_t)a;
 	va_end(ap);
 	argv[argc] = NULL;
-	/* Output goes to files: no deadlock however much is printed. */
-	char out_path[400], err_path[400];
-	snprintf(out_path, sizeof out_path, "%s/cli.out", s->dir);
-	snprintf(err_path, sizeof err_path, "%s/cli.err", s->dir);
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_path,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_path,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	pid_t pid;
 	char **env = ts_env(s);
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, env);
+	int status = td_run(argv, env, s->dir, out, err);
 	free(env);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0)
-		bail_out("cannot run %s: %s", argv[0], strerror(rc));
-	int status;
-	waitpid(pid, &status, 0);
-	int fd = open(out_path, O_RDONLY);
-	char *o = ts_slurp(fd);
-	close(fd);
-	fd = open(err_path, O_RDONLY);
-	char *e = ts_slurp(fd);
-	close(fd);
-	if (out)
-		*out = o;
-	else
-		free(o);
-	if (err)
-		*err = e;
-	else
-		free(e);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return status;
 }
 
 char *ts_create_user(struct ts_server *s, const char *name, const char *role)

@@ -88,9 +88,9 @@ static void run(const char *label, const char *prefix)
 int main(void)
 {
 	if (getenv("BENCH_PARTICIPANTS"))
-		participants = atoi(getenv("BENCH_PARTICIPANTS"));
+		participants = (int)strtol(getenv("BENCH_PARTICIPANTS"), NULL, 10);
 	if (getenv("BENCH_THREADS"))
-		threads = atoi(getenv("BENCH_THREADS"));
+		threads = (int)strtol(getenv("BENCH_THREADS"), NULL, 10);
 	if (participants < 10 || threads < 1 || threads > 64) {
 		fprintf(stderr, "BENCH_PARTICIPANTS >= 10, BENCH_THREADS 1-64\n");
 		return 2;

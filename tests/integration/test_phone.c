@@ -277,7 +277,7 @@ static void test_code_flow(void)
 
 	/* Five wrong codes lock this code. */
 	char wrong[16];
-	snprintf(wrong, sizeof wrong, "%06u", (unsigned)(atoi(code) + 1) % 1000000u);
+	snprintf(wrong, sizeof wrong, "%06u", (unsigned)(strtol(code, NULL, 10) + 1) % 1000000u);
 	long statuses[5];
 	for (int i = 0; i < 5; i++) {
 		ts_requestf(&phone, "POST", "/api/v1/phone/verify", &r, "{s:s, s:s, s:s}", "ticket",

@@ -98,7 +98,7 @@ pid_t td_start(char *const argv[], char **env, const char *log_path, int *port)
 		bail_out("%s printed nothing and exited", argv[0]);
 	fclose(out);
 	const char *colon = strrchr(line, ':');
-	*port = colon ? atoi(colon + 1) : 0;
+	*port = colon ? (int)strtol(colon + 1, NULL, 10) : 0;
 	if (*port <= 0)
 		bail_out("cannot read the port from: %s", line);
 	return pid;

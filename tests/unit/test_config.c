@@ -26,8 +26,9 @@ static char dir[64];
 
 static char *write_file(const char *name, const char *text)
 {
-	char *path = malloc(strlen(dir) + strlen(name) + 2);
-	sprintf(path, "%s/%s", dir, name);
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(len);
+	snprintf(path, len, "%s/%s", dir, name);
 	FILE *f = fopen(path, "w");
 	if (!f)
 		bail_out("cannot write %s", path);

@@ -10,12 +10,16 @@
 #include "devices.h"
 #include "forms.h"
 #include "import.h"
+#include "indicators.h"
+#include "programmes.h"
+#include "resource.h"
 #include "schema.h"
 #include "tp_alloc.h"
 #include "tp_cli.h"
 #include "tp_buf.h"
 #include "tp_log.h"
 #include "tp_metrics.h"
+#include "tp_time.h"
 #include "users.h"
 
 #include <errno.h>
@@ -55,6 +59,8 @@ static void srv_usage(FILE *out)
 		"  import KIND FILE                import a CSV file (KIND: programmes,\n"
 		"                                  participants, groups, sessions, enrolments,\n"
 		"                                  attendance)\n"
+		"  report [--from DATE] [--to DATE] [--programme REF] [--csv]\n"
+		"                                  print the indicators of a period\n"
 		"  demo                            load the demo data into an empty database\n"
 		"  migrate                         bring the database schema up to date\n"
 		"\n"
@@ -348,6 +354,98 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 	return 0;
 }
 
+static int srv_cmd_report(struct srv_app *app, int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL, *prog = NULL;
+	bool csv = false;
+	if (tp_cli_wants_help(argc, argv)) {
+		printf("usage: touchpoint-server report [--from DATE] [--to DATE] [--programme REF]"
+		       " [--csv]\n"
+		       "Prints the indicators (DESIGN.md, \"Indicators\") of a period, per programme,\n"
+		       "group kind and group. Dates are YYYY-MM-DD, Hong Kong time, both days\n"
+		       "included; the default is the current financial year (1 April to 31 March).\n"
+		       "--csv prints scope,indicator,numerator,denominator,value,target,\n"
+		       "achievement_pct, one row a figure, unrounded; without it a table for the\n"
+		       "screen, percentages to one decimal.\n");
+		return 0;
+	}
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
+			from = argv[++i];
+		} else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc) {
+			to = argv[++i];
+		} else if (strcmp(argv[i], "--programme") == 0 && i + 1 < argc) {
+			prog = argv[++i];
+		} else if (strcmp(argv[i], "--csv") == 0) {
+			csv = true;
+		} else {
+			fprintf(stderr, "touchpoint-server report: unexpected '%s' (see --help)\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	struct tp_error e;
+	tp_error_clear(&e);
+	struct srv_ind_query q = { .now = tp_now() };
+	if (srv_ind_period(from, to, q.now, &q.from, &q.to, &e) < 0) {
+		fprintf(stderr, "touchpoint-server report: %s\n", e.message);
+		return 2;
+	}
+	if (srv_app_open(app) < 0)
+		return 1;
+	char *forms_err = NULL;
+	if (srv_forms_load(app->assets, &forms_err) < 0) {
+		fprintf(stderr, "touchpoint-server report: %s\n", forms_err);
+		free(forms_err);
+		return 1;
+	}
+	sqlite3 *db = srv_store_reader(&app->store);
+	if (!db) {
+		fprintf(stderr, "touchpoint-server report: cannot read the database\n");
+		return 1;
+	}
+	if (prog && srv_resource_find_ref(db, &srv_programmes, prog, &q.programme_id) < 0) {
+		fprintf(stderr, "touchpoint-server report: there is no programme '%s'\n", prog);
+		return 1;
+	}
+	struct srv_ind_report rep;
+	int r = srv_ind_compute(db, &q, &rep);
+	if (r < 0) {
+		srv_ind_report_release(&rep);
+		fprintf(stderr, "touchpoint-server report: cannot compute the report (%s)\n",
+			strerror(-r));
+		return 1;
+	}
+	if (csv) {
+		struct tp_buf out;
+		tp_buf_init(&out, 256 * 1024 * 1024);
+		r = srv_ind_report_csv(&rep, &out);
+		if (r >= 0)
+			fwrite(tp_buf_str(&out), 1, out.len, stdout);
+		tp_buf_release(&out);
+	} else {
+		for (size_t i = 0; i < rep.count; i++) {
+			const struct srv_ind_row *row = &rep.rows[i];
+			char figure[64] = "";
+			if (row->has_den && row->has_value)
+				snprintf(figure, sizeof figure, "%.0f/%.0f = %.1f%%", row->num,
+					 row->den, row->value);
+			else if (row->has_value)
+				snprintf(figure, sizeof figure, "%.4g", row->value);
+			else
+				snprintf(figure, sizeof figure, "(%s)",
+					 row->status ? row->status : "none");
+			printf("%-32s %-24s %s\n", row->scope, row->indicator, figure);
+		}
+	}
+	srv_ind_report_release(&rep);
+	if (r < 0) {
+		fprintf(stderr, "touchpoint-server report: the report is too large\n");
+		return 1;
+	}
+	return 0;
+}
+
 static int srv_cmd_demo(struct srv_app *app, int argc, char **argv)
 {
 	if (tp_cli_wants_help(argc, argv) || argc) {
@@ -440,6 +538,8 @@ int main(int argc, char **argv)
 		status = srv_cmd_token(&app, sub_argc, sub_argv);
 	} else if (strcmp(cmd, "import") == 0) {
 		status = srv_cmd_import(&app, sub_argc, sub_argv);
+	} else if (strcmp(cmd, "report") == 0) {
+		status = srv_cmd_report(&app, sub_argc, sub_argv);
 	} else if (strcmp(cmd, "demo") == 0) {
 		status = srv_cmd_demo(&app, sub_argc, sub_argv);
 	} else if (strcmp(cmd, "migrate") == 0) {

@@ -14,6 +14,7 @@
 #include "forms.h"
 #include "groups.h"
 #include "import.h"
+#include "indicators.h"
 #include "kiosk_sync.h"
 #include "ops.h"
 #include "pairing.h"
@@ -77,6 +78,9 @@ const struct tp_route srv_routes[] = {
 	{ "GET", "/api/v1/forms/{key}", srv_form_get, ALLOW(KIOSK_READ) },
 	{ "POST", "/api/v1/responses", srv_response_post, ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
 	{ "GET", "/api/v1/responses", srv_responses_list, ALLOW(STAFF_READ) },
+
+	{ "GET", "/api/v1/indicators", srv_indicators_get, ALLOW(STAFF_READ) },
+	{ "GET", "/api/v1/indicators.csv", srv_indicators_csv, ALLOW(STAFF_READ) },
 
 	RESOURCE_ROUTES("users", srv_users, SRV_P_ADMIN, SRV_P_ADMIN),
 	RESOURCE_ROUTES("devices", srv_devices, SRV_P_ADMIN, SRV_P_ADMIN),

@@ -1,0 +1,81 @@
+/*
+ * The indicator engine: the figures a centre reports to its funder
+ * (DESIGN.md, "Indicators"), for a period and a programme (or all), per
+ * group, per group kind and for the whole programme, computed from the
+ * database on demand. Every figure keeps its numerator and denominator;
+ * nothing is rounded here (only shown values are). Serves
+ * GET /api/v1/indicators and GET /api/v1/indicators.csv, and makes the
+ * table of `touchpoint-server report`. Not here: targets (agreed levels),
+ * the XLSX workbook, the follow-up list and the dashboard.
+ */
+#ifndef SRV_INDICATORS_H
+#define SRV_INDICATORS_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "tp_buf.h"
+#include "tp_error.h"
+
+/* A session shorter than this counts for no delivered session. */
+#define SRV_IND_SESSION_MIN (60 * 60)
+/* A session at least this long is a whole-day activity and counts as
+ * SRV_IND_WHOLE_DAY_COUNT sessions (see indicators.c). */
+#define SRV_IND_WHOLE_DAY (6 * 60 * 60)
+#define SRV_IND_WHOLE_DAY_COUNT 3
+
+/* What to compute. */
+struct srv_ind_query {
+	int64_t from, to;         /* Unix seconds, [from, to) */
+	int64_t programme_id;     /* 0: every programme */
+	int64_t now;              /* sessions ending after it were not delivered */
+};
+
+/* One figure. Absent parts are shown empty (CSV) or null (JSON). */
+struct srv_ind_row {
+	char *scope;              /* "*", "P1", "P1/kind:family", "P1/group:G7" */
+	char *indicator;          /* "retention", "phq9.improved", ... */
+	bool has_num, has_den, has_value;
+	double num, den, value;   /* value: num/den*100 for shares, else the figure */
+	const char *status;       /* a word instead of a value ("too_few"), or NULL */
+};
+
+struct srv_ind_report {
+	struct srv_ind_row *rows;
+	size_t count, cap;
+	int64_t from, to;
+};
+
+/*
+ * The financial year (1 April to 31 March, Hong Kong time) that holds t:
+ * *from is 1 April 00:00 HK, *to the next 1 April 00:00 HK.
+ */
+void srv_ind_financial_year(int64_t t, int64_t *from, int64_t *to);
+
+/*
+ * Reads the period from optional dates "YYYY-MM-DD" (Hong Kong; to is
+ * inclusive): a missing from or to is taken from the financial year of the
+ * other, or of now. Returns 0, or -400 with e naming "from" or "to".
+ */
+int srv_ind_period(const char *from, const char *to, int64_t now, int64_t *from_out,
+		   int64_t *to_out, struct tp_error *e);
+
+/* Computes the report on db (a reader; borrowed). The caller releases out
+ * (also after a failure). Needs the forms loaded (forms.h). */
+int srv_ind_compute(sqlite3 *db, const struct srv_ind_query *q, struct srv_ind_report *out);
+void srv_ind_report_release(struct srv_ind_report *rep);
+
+/* The report as CSV, with the header
+ * scope,indicator,numerator,denominator,value,target,achievement_pct. */
+int srv_ind_report_csv(const struct srv_ind_report *rep, struct tp_buf *out);
+/* The report as JSON (a new reference). */
+json_t *srv_ind_report_json(const struct srv_ind_report *rep);
+
+int srv_indicators_get(struct tp_http_request *req);     /* GET /api/v1/indicators */
+int srv_indicators_csv(struct tp_http_request *req);     /* GET /api/v1/indicators.csv */
+
+#endif

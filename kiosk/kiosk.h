@@ -42,6 +42,7 @@ struct kiosk_app {
 	pthread_cond_t wake_sender, wake_sync;
 	bool stopping;
 	bool sync_requested;
+	bool events_queued;       /* set by kiosk_wake, cleared by the sender */
 	pthread_t sender_thread, sync_thread;
 
 	_Atomic int64_t last_contact;  /* last answer from the server (Unix s) */

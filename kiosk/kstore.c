@@ -51,6 +51,11 @@ int kiosk_store_open(struct kiosk_app *app, char **err)
 	int r = tp_db_writer_open(&app->db, path, kiosk_migrations,
 				  (int)(sizeof kiosk_migrations / sizeof kiosk_migrations[0]), err);
 	free(path);
+	/* The screen says yes after the commit: a kiosk unplugged a moment later
+	 * must still have it, so every commit is synced to disk (the kiosk
+	 * writes little; the cost does not show). */
+	if (r == 0)
+		r = tp_db_exec(app->db.db, "PRAGMA synchronous = FULL");
 	return r;
 }
 

@@ -43,6 +43,7 @@ void kiosk_wake(struct kiosk_app *app, bool sync)
 		app->sync_requested = true;
 		pthread_cond_signal(&app->wake_sync);
 	}
+	app->events_queued = true;
 	pthread_cond_signal(&app->wake_sender);
 	pthread_mutex_unlock(&app->lock);
 }
@@ -211,9 +212,17 @@ static int kiosk_cmd_serve(struct kiosk_app *app, int argc, char **argv)
 		free(err);
 		return 1;
 	}
-	if (kiosk_sender_start(app) < 0 || kiosk_sync_start(app) < 0) {
+	bool sender = kiosk_sender_start(app) == 0;
+	if (!sender || kiosk_sync_start(app) < 0) {
 		fprintf(stderr, "touchpoint-kiosk: cannot start the background threads\n");
 		tp_http_stop(http);
+		if (sender) {
+			pthread_mutex_lock(&app->lock);
+			app->stopping = true;
+			pthread_cond_broadcast(&app->wake_sender);
+			pthread_mutex_unlock(&app->lock);
+			kiosk_sender_stop(app);
+		}
 		return 1;
 	}
 	const char *colon = strrchr(cfg.listen, ':');

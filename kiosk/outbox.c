@@ -234,8 +234,10 @@ static void kiosk_sleep_until(struct kiosk_app *app, int64_t until)
 	ts.tv_sec = until;
 	ts.tv_nsec = 0;
 	pthread_mutex_lock(&app->lock);
-	if (!app->stopping)
+	/* An event queued since the sender last looked is not slept past. */
+	if (!app->stopping && !app->events_queued)
 		pthread_cond_timedwait(&app->wake_sender, &app->lock, &ts);
+	app->events_queued = false;
 	pthread_mutex_unlock(&app->lock);
 }
 
@@ -267,9 +269,11 @@ static void *kiosk_sender_main(void *arg)
 		}
 		struct tp_client_response resp;
 		tp_client_request(&client, "POST", kiosk_event_path(ev.kind), ev.body, &resp);
-		if (resp.status > 0)
+		if (resp.status > 0 && resp.status != 401)
 			atomic_store(&app->last_contact, tp_now());
-		if (resp.status >= 200 && resp.status < 300) {
+		/* Only the server's own JSON answer acknowledges: a proxy or captive
+		 * portal answering 200 with a web page must not empty the queue. */
+		if (resp.status >= 200 && resp.status < 300 && json_is_object(resp.json)) {
 			kiosk_event_done(app, &ev, resp.json);
 		} else if (resp.status == 401) {
 			/* Revoked or re-paired elsewhere: keep everything, retry slowly,
@@ -277,6 +281,8 @@ static void *kiosk_sender_main(void *arg)
 			atomic_store(&app->revoked, true);
 			kiosk_event_retry(app, &ev, "the server does not accept this kiosk's token",
 					  300);
+		} else if (resp.status >= 200 && resp.status < 300) {
+			kiosk_event_retry(app, &ev, "the answer was not the server's", 0);
 		} else if (resp.status >= 400 && resp.status < 500 && resp.status != 408 &&
 			   resp.status != 429 && !kiosk_route_missing(&resp)) {
 			kiosk_event_rejected(app, &ev, &resp);

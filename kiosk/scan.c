@@ -247,8 +247,10 @@ int kiosk_staff_undo(struct kiosk_app *app, int64_t session_id, int64_t particip
 	json_t *event = json_pack("{s:I, s:I, s:s}", "session_id", (json_int_t)session_id,
 				  "participant_id", (json_int_t)participant_id, "reason", reason);
 	char *summary = tp_xasprintf("%s: undo", alias ? alias : "?");
+	char *who = tp_xasprintf("p:%lld", (long long)participant_id);
 	if (r == 0)
-		r = kiosk_outbox_add(db, app, "undo", event, summary, session_id, NULL);
+		r = kiosk_outbox_add(db, app, "undo", event, summary, session_id, who);
+	free(who);
 	free(summary);
 	json_decref(event);
 	json_object_set_new(*out, "result", json_string("undone"));

@@ -60,7 +60,14 @@ int kiosk_sync_apply(struct kiosk_app *app, json_t *roster)
 				      (int64_t)json_integer_value(json_object_get(p, "participant_id")),
 				      json_string_value(json_object_get(p, "alias")));
 		}
-		/* What the server knows of arrivals joins what this kiosk decided. */
+		/* The server's list is the truth for what has reached it: the kiosk
+		 * keeps only its own sign-ins whose events still wait to be sent,
+		 * and someone whose undo waits stays undone. */
+		if (r == 0)
+			r = tp_db_run(db, "DELETE FROM signins WHERE session_id = ? AND NOT EXISTS"
+					  " (SELECT 1 FROM outbox o WHERE o.state = 'pending' AND"
+					  "  o.kind = 'checkin' AND o.session_id = signins.session_id"
+					  "  AND o.who = signins.who)", "i", id);
 		json_array_foreach(json_object_get(s, "signed_in"), j, p) {
 			if (r < 0)
 				break;
@@ -72,8 +79,10 @@ int kiosk_sync_apply(struct kiosk_app *app, json_t *roster)
 					  " SELECT ?, ?, ?, coalesce((SELECT alias FROM enrolled WHERE"
 					  " session_id = ? AND participant_id = ?), ?), ?, ?, 'server'"
 					  " WHERE NOT EXISTS (SELECT 1 FROM signins WHERE session_id = ?"
-					  " AND participant_id = ?)",
-				      "itiiitiiii", id, who, pid, id, pid,
+					  " AND participant_id = ?) AND NOT EXISTS (SELECT 1 FROM outbox"
+					  " WHERE state = 'pending' AND kind = 'undo' AND session_id = ?1"
+					  " AND who = ?2)",
+				      "itiiittiii", id, who, pid, id, pid,
 				      json_string_value(json_object_get(p, "alias")),
 				      json_string_value(json_object_get(p, "method")),
 				      kiosk_json_time(json_object_get(p, "at")), id, pid);
@@ -117,7 +126,7 @@ static void kiosk_refresh(struct kiosk_app *app, struct tp_client *client)
 {
 	struct tp_client_response resp;
 	tp_client_request(client, "GET", "/api/v1/kiosk/roster?days=1", NULL, &resp);
-	if (resp.status)
+	if (resp.status && resp.status != 401)
 		atomic_store(&app->last_contact, tp_now());
 	if (resp.status == 401)
 		atomic_store(&app->revoked, true);
@@ -147,8 +156,13 @@ static void kiosk_poll_signins(struct kiosk_app *app, struct tp_client *client)
 	snprintf(path, sizeof path, "/api/v1/kiosk/signins?after=%lld", (long long)after);
 	struct tp_client_response resp;
 	tp_client_request(client, "GET", path, NULL, &resp);
-	if (resp.status)
+	if (resp.status == 401) {
+		atomic_store(&app->revoked, true);
+	} else if (resp.status) {
 		atomic_store(&app->last_contact, tp_now());
+		if (resp.status == 200)
+			atomic_store(&app->revoked, false);
+	}
 	json_t *items = json_object_get(resp.json, "items");
 	if (resp.status == 200 && json_array_size(items) > 0 &&
 	    tp_db_writer_begin(&app->db, &db) == 0) {
@@ -170,7 +184,9 @@ static void kiosk_poll_signins(struct kiosk_app *app, struct tp_client *client)
 			if (r == 0)
 				r = tp_db_run(db, "INSERT OR IGNORE INTO signins (session_id, who,"
 						  " participant_id, alias, method, at, source)"
-						  " VALUES (?, ?, ?, ?, 'phone', ?, 'server')",
+						  " SELECT ?1, ?2, ?3, ?4, 'phone', ?5, 'server' WHERE NOT"
+						  " EXISTS (SELECT 1 FROM signins WHERE session_id = ?1 AND"
+						  " participant_id = ?3)",
 					      "ititi", session, who, pid, alias, at);
 			if (id > after)
 				after = id;

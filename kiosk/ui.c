@@ -380,8 +380,32 @@ static const struct tp_route kiosk_routes[] = {
 	{ "GET", "/{file}", kiosk_static, (const void *)K_PUBLIC },
 };
 
+/* The touch screen reaches the kiosk by its own address. A page elsewhere
+ * that rebinds a name of its own to 127.0.0.1 (DNS rebinding) sends that
+ * name as Host, and is refused. */
+static bool kiosk_host_allowed(struct tp_http_request *req)
+{
+	const char *host = tp_http_header(req, "Host");
+	if (!host)
+		return false;
+	const char *colon = strrchr(host, ':');
+	size_t n = colon && colon[1] != ']' && !strchr(colon, ']') ? (size_t)(colon - host)
+								 : strlen(host);
+	static const char *const local[] = { "127.0.0.1", "localhost", "[::1]", NULL };
+	for (const char *const *l = local; *l; l++)
+		if (strlen(*l) == n && strncmp(host, *l, n) == 0)
+			return true;
+	/* Or the address it was told to listen on. */
+	const char *listen = tp_config_get(&kiosk_app_of(req)->config, "listen");
+	const char *lc = listen ? strrchr(listen, ':') : NULL;
+	return lc && (size_t)(lc - listen) == n && strncmp(host, listen, n) == 0;
+}
+
 int kiosk_ui_dispatch(struct tp_http_request *req)
 {
+	if (!kiosk_host_allowed(req))
+		return tp_http_reply_error(req, 403, "forbidden",
+					   "this kiosk answers only its own screen");
 	bool other_method = false;
 	const struct tp_route *route = tp_http_route(
 		req, kiosk_routes, sizeof kiosk_routes / sizeof kiosk_routes[0], &other_method);

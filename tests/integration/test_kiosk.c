@@ -208,6 +208,44 @@ int main(void)
 	ts_request(&admin, "GET", path, NULL, &r);
 	is_int(ts_int(&r, "arrived"), 2, "the server has May and the walk-in, not KIKI");
 	ts_response_release(&r);
+	/* After an undo, on the kiosk or in the console, she can sign in again. */
+	tk_request(&k, "POST", "/api/staff/refresh", "{}", staff, NULL);
+	const char *again_result = "";
+	for (int i = 0; i < 50 && strcmp(again_result, "ok") != 0; i++) {
+		again_result = tk_scan(&k, kiki_card, 0, NULL);
+		struct timespec ts = { 0, 100000000 };
+		nanosleep(&ts, NULL);
+	}
+	is_str(again_result, "ok", "KIKI, undone at the kiosk, signs in again after a refresh");
+	is_int(tk_wait_drained(&k, 20), 0, "and that reaches the server");
+	ts_request(&admin, "GET", path, NULL, &r);
+	int64_t may_attendance = 0;
+	size_t pi;
+	json_t *person;
+	json_array_foreach(json_object_get(r.json, "people"), pi, person)
+		if (json_integer_value(json_object_get(person, "participant_id")) == may)
+			may_attendance = json_integer_value(json_object_get(
+				json_object_get(person, "attendance"), "id"));
+	is_int(ts_int(&r, "arrived"), 3, "the server has her again");
+	ts_response_release(&r);
+	char undo_path[96];
+	snprintf(undo_path, sizeof undo_path, "/api/v1/attendance/%lld/undo",
+		 (long long)may_attendance);
+	ts_requestf(&admin, "POST", undo_path, &r, "{s:s}", "reason", "signed in by mistake");
+	is_int(r.status, 200, "a worker undoes May in the console");
+	ts_response_release(&r);
+	tk_request(&k, "POST", "/api/staff/refresh", "{}", staff, NULL);
+	again_result = "";
+	for (int i = 0; i < 50 && strcmp(again_result, "ok") != 0; i++) {
+		again_result = tk_scan(&k, may_card, 0, NULL);
+		struct timespec ts = { 0, 100000000 };
+		nanosleep(&ts, NULL);
+	}
+	is_str(again_result, "ok", "after the refresh the kiosk knows, and May signs in again");
+	is_int(tk_wait_drained(&k, 20), 0, "sent");
+	ts_request(&admin, "GET", path, NULL, &r);
+	is_int(ts_int(&r, "arrived"), 3, "the server counts May again, once");
+	ts_response_release(&r);
 
 	/* Feedback from the touch screen lands in the server. */
 	snprintf(body, sizeof body, "{\"form\":\"satisfaction\",\"session_id\":%lld,"

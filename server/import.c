@@ -1,6 +1,7 @@
 /* CSV import; see import.h. */
 #include "import.h"
 #include "audit.h"
+#include "indicators.h"
 #include "checkins.h"
 #include "enrolments.h"
 #include "groups.h"
@@ -66,6 +67,12 @@ static const struct srv_import_column srv_cols_attendance[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+static const struct srv_import_column srv_cols_targets[] = {
+	{ "programme_ref", true, "programme_id", &srv_programmes },
+	{ "scope", true, "scope", NULL }, { "indicator", true, "indicator", NULL },
+	{ "level", true, "level", NULL }, { NULL, 0, NULL, NULL },
+};
+
 static const struct srv_import_kind srv_kinds[] = {
 	{ "programmes", &srv_programmes, srv_cols_programmes },
 	{ "participants", &srv_participants, srv_cols_participants },
@@ -73,10 +80,12 @@ static const struct srv_import_kind srv_kinds[] = {
 	{ "sessions", &srv_sessions, srv_cols_sessions },
 	{ "enrolments", &srv_enrolments, srv_cols_enrolments },
 	{ "attendance", NULL, srv_cols_attendance },
+	{ "targets", NULL, srv_cols_targets },
 };
 
 const char *const srv_import_kinds[] = {
-	"programmes", "participants", "groups", "sessions", "enrolments", "attendance", NULL,
+	"programmes", "participants", "groups", "sessions", "enrolments", "attendance",
+	"targets", NULL,
 };
 
 struct srv_import {
@@ -278,6 +287,22 @@ static int srv_import_attendance(struct srv_import *im, const struct tp_csv_row 
 	return 0;
 }
 
+/* An agreed level: set or changed by (programme, scope, indicator). */
+static int srv_import_target(struct srv_import *im, const struct tp_csv_row *row,
+			     json_t *input)
+{
+	int r = srv_ind_target_put(im->w,
+				   json_integer_value(json_object_get(input, "programme_id")),
+				   json_string_value(json_object_get(input, "scope")),
+				   json_string_value(json_object_get(input, "indicator")),
+				   json_string_value(json_object_get(input, "level")), im->e);
+	if (r < 0)
+		return im->e->status ? srv_import_fail_from(im, row->line) : r;
+	srv_import_count(im, r == 0 ? SRV_WRITE_CREATED
+			     : r == 1 ? SRV_WRITE_UPDATED : SRV_WRITE_UNCHANGED);
+	return 0;
+}
+
 static int srv_import_row(struct srv_import *im, const struct tp_csv_row *row)
 {
 	json_t *input = json_object();
@@ -285,7 +310,8 @@ static int srv_import_row(struct srv_import *im, const struct tp_csv_row *row)
 	if (r < 0)
 		goto out;
 	if (!im->kind->res) {
-		r = srv_import_attendance(im, row, input);
+		r = strcmp(im->kind->name, "targets") == 0 ? srv_import_target(im, row, input)
+							    : srv_import_attendance(im, row, input);
 		goto out;
 	}
 	int64_t id = 0;
@@ -329,7 +355,7 @@ int srv_import(struct srv_store *store, const char *kind, const char *data, size
 	if (!k)
 		return tp_error_set(e, 404, "unknown_kind", "kind",
 				    "\"%.40s\" is not an import kind; use programmes, "
-				    "participants, groups, sessions, enrolments or attendance",
+				    "participants, groups, sessions, enrolments, attendance or targets",
 				    kind);
 	struct tp_csv csv;
 	char err[256] = "";

@@ -10,6 +10,7 @@
  *   sessions:     ref,group_ref,starts_at,ends_at,venue?
  *   enrolments:   group_ref,participant_ref,enrolled_on?
  *   attendance:   session_ref,participant_ref,method?,at?
+ *   targets:      programme_ref,scope,indicator,level (see indicators.h)
  */
 #ifndef SRV_IMPORT_H
 #define SRV_IMPORT_H

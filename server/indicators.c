@@ -203,6 +203,7 @@ struct scope {
 	int64_t programme_id;
 	const char *kind;
 	int64_t group_id;
+	const char *target_scope; /* its scope in targets ("*", kind, ref), or NULL */
 };
 
 static int scope_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql,
@@ -415,11 +416,43 @@ static int scope_forms(sqlite3 *db, const struct srv_ind_query *q, const struct 
 	return r < 0 ? r : 0;
 }
 
+/* Puts the agreed levels on the rows from first on, all of scope sc. */
+static int scope_targets(sqlite3 *db, const struct scope *sc, struct srv_ind_report *rep,
+			 size_t first)
+{
+	sqlite3_stmt *st;
+	int r = tp_db_prepare(db, &st, "SELECT indicator, level FROM targets"
+			      " WHERE programme_id = ? AND scope = ?", "it",
+			      sc->programme_id, sc->target_scope);
+	if (r < 0)
+		return r;
+	while ((r = tp_db_step(st)) == 1) {
+		const char *ind = tp_db_col_text(st, 0);
+		double level = sqlite3_column_double(st, 1);
+		for (size_t i = first; i < rep->count; i++) {
+			struct srv_ind_row *row = &rep->rows[i];
+			if (strcmp(row->indicator, ind) != 0 || !(level > 0))
+				continue;
+			row->has_target = true;
+			row->target = level;
+			if (row->has_value)
+				row->achievement = row->value * 100.0 / level;
+		}
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 static int scope_all(sqlite3 *db, const struct srv_ind_query *q, const struct scope *sc,
 		     struct srv_ind_report *rep)
 {
+	size_t first = rep->count;
 	int r = scope_counts(db, q, sc, rep);
-	return r < 0 ? r : scope_forms(db, q, sc, rep);
+	if (r >= 0)
+		r = scope_forms(db, q, sc, rep);
+	if (r >= 0 && sc->target_scope)
+		r = scope_targets(db, sc, rep, first);
+	return r;
 }
 
 /* The name of a programme's or group's scope: its ref, or "#id". */
@@ -446,7 +479,9 @@ static int programme_parts(sqlite3 *db, const struct srv_ind_query *q, int64_t p
 		int64_t gid = kinds ? 0 : sqlite3_column_int64(st, 0);
 		char *part = kinds ? tp_xstrdup(tp_db_col_text(st, 0)) : ref_name(st, 1, gid);
 		char *name = tp_xasprintf("%s/%s:%s", pname, kinds ? "kind" : "group", part);
-		struct scope sc = { name, pid, kinds ? part : NULL, gid };
+		/* A group without a ref can have no target. */
+		const char *tscope = kinds || tp_db_col_text(st, 1) ? part : NULL;
+		struct scope sc = { name, pid, kinds ? part : NULL, gid, tscope };
 		r = scope_all(db, q, &sc, rep);
 		free(name);
 		free(part);
@@ -460,7 +495,7 @@ static int programme_parts(sqlite3 *db, const struct srv_ind_query *q, int64_t p
 static int programme_scopes(sqlite3 *db, const struct srv_ind_query *q, int64_t pid,
 			    const char *pname, struct srv_ind_report *rep)
 {
-	struct scope sc = { pname, pid, NULL, 0 };
+	struct scope sc = { pname, pid, NULL, 0, "*" };
 	int r = scope_all(db, q, &sc, rep);
 	if (r >= 0)
 		r = programme_parts(db, q, pid, pname, true, rep);
@@ -476,7 +511,7 @@ int srv_ind_compute(sqlite3 *db, const struct srv_ind_query *q, struct srv_ind_r
 	out->to = q->to;
 	int r = 0;
 	if (!q->programme_id) {
-		struct scope all = { "*", 0, NULL, 0 };
+		struct scope all = { "*", 0, NULL, 0, NULL };
 		r = scope_all(db, q, &all, out);
 	}
 	if (r < 0)
@@ -503,14 +538,15 @@ int srv_ind_compute(sqlite3 *db, const struct srv_ind_query *q, struct srv_ind_r
 	return r < 0 ? r : 0;
 }
 
-/* A number as shown in CSV: integers without a point, others with enough
- * digits to read back the same double. */
+/* A number as shown in CSV: integers without a point, others to 15
+ * significant digits (all a double holds reliably, without the binary
+ * noise of a 17th: 122.5, not 122.50000000000001). */
 static void fmt_num(double v, char out[40])
 {
 	if (v == floor(v) && fabs(v) < 1e15)
 		snprintf(out, 40, "%.0f", v);
 	else
-		snprintf(out, 40, "%.17g", v);
+		snprintf(out, 40, "%.15g", v);
 }
 
 /* A CSV text field: quoted when needed; a leading = + - @ is defused with
@@ -533,7 +569,11 @@ int srv_ind_report_csv(const struct srv_ind_report *rep, struct tp_buf *out)
 			    "achievement_pct\r\n");
 	for (size_t i = 0; r >= 0 && i < rep->count; i++) {
 		const struct srv_ind_row *row = &rep->rows[i];
-		char num[40] = "", den[40] = "", val[40] = "";
+		char num[40] = "", den[40] = "", val[40] = "", tgt[40] = "", ach[40] = "";
+		if (row->has_target)
+			fmt_num(row->target, tgt);
+		if (row->has_target && row->has_value)
+			fmt_num(row->achievement, ach);
 		if (row->has_num)
 			fmt_num(row->num, num);
 		if (row->has_den)
@@ -544,7 +584,7 @@ int srv_ind_report_csv(const struct srv_ind_report *rep, struct tp_buf *out)
 			snprintf(val, sizeof val, "%s", row->status);
 		if ((r = csv_text(out, row->scope)) >= 0 && (r = tp_buf_puts(out, ",")) >= 0 &&
 		    (r = csv_text(out, row->indicator)) >= 0)
-			r = tp_buf_printf(out, ",%s,%s,%s,,\r\n", num, den, val);
+			r = tp_buf_printf(out, ",%s,%s,%s,%s,%s\r\n", num, den, val, tgt, ach);
 	}
 	return r;
 }
@@ -566,8 +606,10 @@ json_t *srv_ind_report_json(const struct srv_ind_report *rep)
 							       : json_null());
 		if (row->status)
 			json_object_set_new(o, "status", json_string(row->status));
-		json_object_set_new(o, "target", json_null());
-		json_object_set_new(o, "achievement_pct", json_null());
+		json_object_set_new(o, "target", row->has_target ? json_real(row->target)
+								 : json_null());
+		json_object_set_new(o, "achievement_pct", row->has_target && row->has_value
+					  ? json_real(row->achievement) : json_null());
 		json_array_append_new(rows, o);
 	}
 	return json_pack("{s:s, s:s, s:o}", "from", from, "to", to, "rows", rows);
@@ -646,4 +688,90 @@ int srv_indicators_csv(struct tp_http_request *req)
 	}
 	tp_buf_release(&csv);
 	return r < 0 ? r : 0;
+}
+
+/* The names the report prints, for checking a target's indicator. */
+static bool known_indicator(const char *name)
+{
+	static const char *const plain[] = { "enrolled", "participants", "attendances",
+					     "sessions", "sessions_delivered", "retention",
+					     NULL };
+	static const char *const positive[] = { "responses", "positive", NULL };
+	static const char *const score[] = { "responses", "pairs", "improved", "no_change",
+					     "worse", "mean_change", "t", "df", "p", NULL };
+	for (const char *const *p = plain; *p; p++)
+		if (strcmp(name, *p) == 0)
+			return true;
+	const char *dot = strchr(name, '.');
+	if (!dot || dot - name >= TP_FORM_KEY_MAX)
+		return false;
+	char key[TP_FORM_KEY_MAX];
+	memcpy(key, name, (size_t)(dot - name));
+	key[dot - name] = '\0';
+	const struct tp_form *f = srv_form_find(key);
+	if (!f)
+		return false;
+	const char *const *list = f->counting == TP_FORM_COUNT_POSITIVE ? positive
+				: f->counting == TP_FORM_COUNT_SCORE ? score : NULL;
+	if (!list)
+		return strcmp(dot + 1, "responses") == 0;
+	for (const char *const *p = list; *p; p++)
+		if (strcmp(dot + 1, *p) == 0)
+			return true;
+	return false;
+}
+
+static const char *const srv_ind_kinds[] = { "counselling", "family", "parent_child",
+					     "education", "peer_support", "other", NULL };
+
+int srv_ind_target_put(sqlite3 *w, int64_t programme_id, const char *scope,
+		       const char *indicator, const char *level, struct tp_error *e)
+{
+	bool is_kind = false;
+	for (const char *const *k = srv_ind_kinds; *k; k++)
+		if (strcmp(scope, *k) == 0)
+			is_kind = true;
+	int64_t n = 0;
+	int r = tp_db_int(w, &n, "SELECT count(*) FROM groups WHERE programme_id = ?"
+			  " AND ref = ?", "it", programme_id, scope);
+	if (r < 0)
+		return r;
+	if (is_kind && n)
+		return tp_error_set(e, 400, "invalid_field", "scope", "\"%.60s\" is both a "
+				    "group kind and a group's ref; rename the group", scope);
+	if (strcmp(scope, "*") != 0 && !is_kind && !n)
+		return tp_error_set(e, 400, "invalid_field", "scope", "must be *, a group kind "
+				    "or the ref of one of the programme's groups, not \"%.60s\"",
+				    scope);
+	if (!known_indicator(indicator))
+		return tp_error_set(e, 400, "invalid_field", "indicator", "\"%.60s\" is not an "
+				    "indicator of the report", indicator);
+	char *end;
+	double v = strtod(level, &end);
+	if (end == level || *end || !isfinite(v) || !(v > 0) || v > 1e12)
+		return tp_error_set(e, 400, "invalid_field", "level",
+				    "must be a positive number");
+	double old = 0;
+	sqlite3_stmt *st;
+	if ((r = tp_db_prepare(w, &st, "SELECT level FROM targets WHERE programme_id = ?"
+			       " AND scope = ? AND indicator = ?", "itt", programme_id, scope,
+			       indicator)) < 0)
+		return r;
+	int found = tp_db_step(st);
+	if (found == 1)
+		old = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	if (found < 0)
+		return found;
+	if (found == 1 && old == v)
+		return 2;
+	int64_t now = tp_now();
+	r = tp_db_run(w, "INSERT INTO targets (programme_id, scope, indicator, level,"
+		      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+		      " ON CONFLICT (programme_id, scope, indicator)"
+		      " DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at",
+		      "ittdi", programme_id, scope, indicator, v, now);
+	if (r < 0)
+		return r;
+	return found == 1 ? 1 : 0;
 }

@@ -5,8 +5,8 @@
  * database on demand. Every figure keeps its numerator and denominator;
  * nothing is rounded here (only shown values are). Serves
  * GET /api/v1/indicators and GET /api/v1/indicators.csv, and makes the
- * table of `touchpoint-server report`. Not here: targets (agreed levels),
- * the XLSX workbook, the follow-up list and the dashboard.
+ * table of `touchpoint-server report`. Not here: the XLSX workbook, the follow-up list and the dashboard; targets are
+ * read here and written by import (srv_ind_target_put).
  */
 #ifndef SRV_INDICATORS_H
 #define SRV_INDICATORS_H
@@ -42,6 +42,9 @@ struct srv_ind_row {
 	bool has_num, has_den, has_value;
 	double num, den, value;   /* value: num/den*100 for shares, else the figure */
 	const char *status;       /* a word instead of a value ("too_few"), or NULL */
+	bool has_target;
+	double target;            /* the agreed level */
+	double achievement;       /* value / target * 100 (needs a value) */
 };
 
 struct srv_ind_report {
@@ -74,6 +77,16 @@ void srv_ind_report_release(struct srv_ind_report *rep);
 int srv_ind_report_csv(const struct srv_ind_report *rep, struct tp_buf *out);
 /* The report as JSON (a new reference). */
 json_t *srv_ind_report_json(const struct srv_ind_report *rep);
+
+/*
+ * Writes one agreed level on w (inside the caller's transaction): scope is
+ * "*", a group kind or the ref of one of the programme's groups; indicator
+ * a name the report prints (FORM.x for a loaded form); level a positive
+ * number. Returns 0 created, 1 updated, 2 unchanged, or -400 with e naming
+ * "scope", "indicator" or "level".
+ */
+int srv_ind_target_put(sqlite3 *w, int64_t programme_id, const char *scope,
+		       const char *indicator, const char *level, struct tp_error *e);
 
 int srv_indicators_get(struct tp_http_request *req);     /* GET /api/v1/indicators */
 int srv_indicators_csv(struct tp_http_request *req);     /* GET /api/v1/indicators.csv */

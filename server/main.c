@@ -58,7 +58,7 @@ static void srv_usage(FILE *out)
 		"                                  create a device token and print it once\n"
 		"  import KIND FILE                import a CSV file (KIND: programmes,\n"
 		"                                  participants, groups, sessions, enrolments,\n"
-		"                                  attendance)\n"
+		"                                  attendance, targets)\n"
 		"  report [--from DATE] [--to DATE] [--programme REF] [--csv]\n"
 		"                                  print the indicators of a period\n"
 		"  demo                            load the demo data into an empty database\n"
@@ -316,7 +316,9 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 		       "  groups:       ref,programme_ref,name,kind,retention_n?\n"
 		       "  sessions:     ref,group_ref,starts_at,ends_at,venue?\n"
 		       "  enrolments:   group_ref,participant_ref,enrolled_on?\n"
-		       "  attendance:   session_ref,participant_ref,method?,at?\n");
+		       "  attendance:   session_ref,participant_ref,method?,at?\n"
+		       "  targets:      programme_ref,scope,indicator,level (scope: *, a group\n"
+		       "                kind or a group's ref; an agreed level of the report)\n");
 		return tp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	struct tp_buf data;
@@ -330,6 +332,13 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 	}
 	if (srv_app_open(app) < 0) {
 		tp_buf_release(&data);
+		return 1;
+	}
+	/* A target's indicator may name a form (satisfaction.positive). */
+	char *forms_err = NULL;
+	if (strcmp(argv[0], "targets") == 0 && srv_forms_load(app->assets, &forms_err) < 0) {
+		fprintf(stderr, "touchpoint-server import: %s\n", forms_err);
+		free(forms_err);
 		return 1;
 	}
 	struct srv_actor cli;

@@ -211,9 +211,25 @@ static const char srv_schema_v2[] =
 	"CREATE INDEX phone_codes_phone ON phone_codes(phone_hash, created_at);"
 	"CREATE INDEX sessions_venue ON sessions(venue, starts_at);";
 
+/*
+ * Version 3: agreed levels. A target is the level a programme agreed for an
+ * indicator (indicators.h) in a scope: "*" (the whole programme), a group
+ * kind, or a group's ref.
+ */
+static const char srv_schema_v3[] =
+	"CREATE TABLE targets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  programme_id INTEGER NOT NULL REFERENCES programmes(id),"
+	"  scope TEXT NOT NULL,"
+	"  indicator TEXT NOT NULL,"
+	"  level REAL NOT NULL CHECK (level > 0),"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  UNIQUE (programme_id, scope, indicator));";
+
 const char *const srv_migrations[] = {
 	srv_schema_v1,
 	srv_schema_v2,
+	srv_schema_v3,
 };
 
 const int srv_migration_count = sizeof srv_migrations / sizeof srv_migrations[0];

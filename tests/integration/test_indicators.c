@@ -7,8 +7,10 @@
  * person at the programme level) and an undone attendance (never counted);
  * PHQ-9 pairs of which 61 improved, 8 did not change and 6 got worse
  * (81.3%, 10.7%, 8.0%), a post without a pre and a pre without a post
- * (no pair); 69 of 72 satisfied (95.8%). The CLI's CSV, the API's CSV and
- * its JSON agree; the CSV export is audited.
+ * (no pair); 69 of 72 satisfied (95.8%). Agreed levels by `import targets`
+ * (49 enrolled against 40: 122.5%), refused with the column named when
+ * wrong. The CLI's CSV, the API's CSV and its JSON agree; the CSV export is
+ * audited.
  */
 #include "../support/testserver.h"
 #include "../tap.h"
@@ -214,6 +216,66 @@ static void load(void)
 	}
 }
 
+/* Agreed levels through the CLI's import, as a centre would load them. */
+static void load_targets(void)
+{
+	static const char good[] = "programme_ref,scope,indicator,level\n"
+		"P1,G1,enrolled,40\n"
+		"P1,*,attendances,80\n"
+		"P1,counselling,retention,60\n"
+		"P1,G1,satisfaction.positive,90\n";
+	char path[400];
+	snprintf(path, sizeof path, "%s/targets.csv", srv.dir);
+	FILE *f = fopen(path, "wb");
+	if (!f || fputs(good, f) < 0 || fclose(f) != 0)
+		bail_out("cannot write %s", path);
+	char *out = NULL, *err = NULL;
+	is_int(ts_cli(&srv, &out, &err, "import", "targets", path, NULL), 0,
+	       "import targets through the CLI");
+	ok(out && strstr(out, "4 rows, 4 created"), "four targets created: %s", out);
+	free(out);
+	free(err);
+	is_int(ts_cli(&srv, &out, &err, "import", "targets", path, NULL), 0, "again");
+	ok(out && strstr(out, "0 created, 0 updated, 4 unchanged"), "again changes nothing");
+	free(out);
+	free(err);
+
+	static const char *const bad[][2] = {
+		{ "programme_ref,scope,indicator,level\nP1,G9,enrolled,40\n", "scope" },
+		{ "programme_ref,scope,indicator,level\nP1,family,enroled,40\n", "indicator" },
+		{ "programme_ref,scope,indicator,level\nP1,*,phq9.positive,40\n", "indicator" },
+		{ "programme_ref,scope,indicator,level\nP1,*,enrolled,0\n", "level" },
+		{ "programme_ref,scope,indicator,level\nP1,*,enrolled,forty\n", "level" },
+		{ "programme_ref,scope,indicator,level\nP9,*,enrolled,40\n", "programme_ref" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct ts_response r;
+		ts_request_raw(&worker, "POST", "/api/v1/import/targets", bad[i][0],
+			       strlen(bad[i][0]), "text/csv", &r);
+		is_int(r.status, 400, "bad target %zu refused", i);
+		is_str(ts_error_field(&r), bad[i][1], "bad target %zu: the column is named", i);
+		ts_response_release(&r);
+	}
+}
+
+static void check_targets(const char *csv)
+{
+	/* 49 enrolled against 40 agreed: 122.5%. */
+	is_str(field(csv, "P1/group:G1", "enrolled", 5), "40", "G1 enrolled: target 40");
+	is_str(field(csv, "P1/group:G1", "enrolled", 6), "122.5", "G1 enrolled: 122.5%%");
+	/* 116 attendances against 80: 145%. */
+	is_str(field(csv, "P1", "attendances", 6), "145", "P1 attendances: 145%%");
+	/* Retention 63.27% against 60%: 105.4% shown. */
+	char shown[16];
+	snprintf(shown, sizeof shown, "%.1f",
+		 strtod(field(csv, "P1/kind:counselling", "retention", 6), NULL));
+	is_str(shown, "105.4", "counselling retention against 60: 105.4%% shown");
+	is_str(field(csv, "P1/group:G1", "satisfaction.positive", 5), "90",
+	       "a form's figure has its target");
+	is_str(field(csv, "P1/group:G2", "enrolled", 5), "", "no target: empty");
+	is_str(field(csv, "*", "attendances", 5), "", "the all-programme scope has none");
+}
+
 static void check(const char *csv)
 {
 	/* The counselling group: 49 enrolled, 31 came three times or more. */
@@ -284,6 +346,7 @@ static void test_report(void)
 	ok(strncmp(out, "scope,indicator,numerator,denominator,value,target,achievement_pct\r\n",
 		   68) == 0, "the CSV header");
 	check(out);
+	check_targets(out);
 
 	char path[160];
 	snprintf(path, sizeof path, "/api/v1/indicators.csv?from=%s&to=%s", from, to);
@@ -308,6 +371,12 @@ static void test_report(void)
 			ok(json_number_value(json_object_get(row, "numerator")) == 31 &&
 			   json_number_value(json_object_get(row, "denominator")) == 49,
 			   "JSON: retention 31 of 49");
+		}
+		if (strcmp(json_string_value(json_object_get(row, "scope")), "P1/group:G1") == 0 &&
+		    strcmp(json_string_value(json_object_get(row, "indicator")), "enrolled") == 0) {
+			ok(json_number_value(json_object_get(row, "target")) == 40 &&
+			   json_number_value(json_object_get(row, "achievement_pct")) == 122.5,
+			   "JSON: enrolled 49 against 40 is 122.5%%");
 		}
 		if (strcmp(json_string_value(json_object_get(row, "scope")), "*") == 0)
 			stars++;
@@ -351,6 +420,7 @@ int main(void)
 	free(worker_pw);
 
 	load();
+	load_targets();
 	test_report();
 
 	ts_client_release(&admin);

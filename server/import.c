@@ -4,6 +4,7 @@
 #include "indicators.h"
 #include "checkins.h"
 #include "enrolments.h"
+#include "forms.h"
 #include "groups.h"
 #include "participants.h"
 #include "programmes.h"
@@ -81,11 +82,12 @@ static const struct srv_import_kind srv_kinds[] = {
 	{ "enrolments", &srv_enrolments, srv_cols_enrolments },
 	{ "attendance", NULL, srv_cols_attendance },
 	{ "targets", NULL, srv_cols_targets },
+	{ "responses", NULL, NULL },   /* columns of its own: srv_import_responses */
 };
 
 const char *const srv_import_kinds[] = {
 	"programmes", "participants", "groups", "sessions", "enrolments", "attendance",
-	"targets", NULL,
+	"targets", "responses", NULL,
 };
 
 struct srv_import {
@@ -345,6 +347,208 @@ out:
 	return r;
 }
 
+/*
+ * Responses: form,participant_ref?,session_ref?,phase?,submitted_at? and one
+ * column per question key (of any of the forms the file fills). A cell is
+ * read by its question's type; a cell in a column that is not a question
+ * of the row's form is refused. The time is submitted_at, or the session's
+ * start. A row already imported (same form, participant, session, phase
+ * and time) is left unchanged.
+ */
+enum { RESP_FORM, RESP_PARTICIPANT, RESP_SESSION, RESP_PHASE, RESP_AT, RESP_FIXED };
+static const char *const srv_resp_fixed[RESP_FIXED] = {
+	"form", "participant_ref", "session_ref", "phase", "submitted_at",
+};
+/* Questions a file may carry: the built-in forms have 9 at most. */
+#define SRV_IMPORT_MAX_QUESTIONS 64
+
+static int srv_import_response_row(struct srv_import *im, const struct tp_csv_row *row,
+				   const int fixed[RESP_FIXED], const int *qcol,
+				   char **qname, int nq)
+{
+	const char *cell[RESP_FIXED];
+	for (int c = 0; c < RESP_FIXED; c++) {
+		int i = fixed[c];
+		cell[c] = i >= 0 && (size_t)i < row->nfields && row->fields[i][0]
+			? row->fields[i] : NULL;
+	}
+	if (!cell[RESP_FORM])
+		return srv_import_fail(im, row->line, "form", "is required");
+	const struct tp_form *form = srv_form_find(cell[RESP_FORM]);
+	if (!form)
+		return srv_import_fail(im, row->line, "form", "is not a form of this centre");
+	int64_t pid = 0, sid = 0, at = 0;
+	int r;
+	if (cell[RESP_PARTICIPANT] &&
+	    (r = srv_resource_find_ref(im->w, &srv_participants, cell[RESP_PARTICIPANT],
+				       &pid)) < 0)
+		return r == -ENOENT ? srv_import_fail(im, row->line, "participant_ref",
+						      "no participant has this reference") : r;
+	if (cell[RESP_SESSION] &&
+	    (r = srv_resource_find_ref(im->w, &srv_sessions, cell[RESP_SESSION], &sid)) < 0)
+		return r == -ENOENT ? srv_import_fail(im, row->line, "session_ref",
+						      "no session has this reference") : r;
+	const char *phase = cell[RESP_PHASE];
+	if (phase && strcmp(phase, "pre") != 0 && strcmp(phase, "post") != 0)
+		return srv_import_fail(im, row->line, "phase", "must be pre, post or empty");
+	if (cell[RESP_AT]) {
+		if (tp_time_parse(cell[RESP_AT], &at) < 0)
+			return srv_import_fail(im, row->line, "submitted_at",
+					       "must be an ISO 8601 time such as 2026-04-01T14:05");
+	} else if (sid) {
+		if ((r = tp_db_int(im->w, &at, "SELECT starts_at FROM sessions WHERE id = ?", "i",
+				   sid)) < 0)
+			return r;
+	} else {
+		/* No time and no session: nothing would make a second import of
+		 * the row find the first. */
+		return srv_import_fail(im, row->line, "submitted_at",
+				       "is required when there is no session_ref");
+	}
+	if (form->anonymous)
+		pid = 0;
+
+	json_t *answers = json_object();
+	for (int k = 0; k < nq; k++) {
+		int i = qcol[k];
+		const char *v = (size_t)i < row->nfields ? row->fields[i] : "";
+		if (!v[0])
+			continue;
+		const struct tp_form_question *q = tp_form_question(form, qname[k]);
+		json_t *jv = NULL;
+		if (!q) {
+			json_decref(answers);
+			return srv_import_fail(im, row->line, qname[k], "is not a question of "
+					       "this row's form");
+		}
+		if (q->type == TP_FORM_SCALE || q->type == TP_FORM_NUMBER) {
+			char *end;
+			long long n = strtoll(v, &end, 10);
+			if (end != v && !*end)
+				jv = json_integer(n);
+		} else if (q->type == TP_FORM_YES_NO) {
+			if (strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0 || strcmp(v, "是") == 0)
+				jv = json_true();
+			else if (strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0 ||
+				 strcmp(v, "否") == 0)
+				jv = json_false();
+		} else {
+			jv = json_string(v);
+		}
+		if (!jv) {
+			json_decref(answers);
+			return srv_import_fail(im, row->line, qname[k], "is not an answer of "
+					       "this question's type");
+		}
+		json_object_set_new(answers, qname[k], jv);
+	}
+	json_t *norm = NULL;
+	struct tp_error qe;
+	tp_error_clear(&qe);
+	r = tp_form_check_answers(form, answers, &norm, &qe);
+	json_decref(answers);
+	if (r < 0) {
+		const char *col = strncmp(qe.field, "answers.", 8) == 0 ? qe.field + 8 : qe.field;
+		const char *what = qe.message;
+		size_t n = strlen(qe.field);
+		if (n && strncmp(what, qe.field, n) == 0 && what[n] == ':')
+			what += n + 2;
+		char c[sizeof qe.field];
+		snprintf(c, sizeof c, "%.*s", (int)sizeof c - 1, col);
+		return srv_import_fail(im, row->line, c, what);
+	}
+	if (json_object_size(norm) == 0) {
+		json_decref(norm);
+		return srv_import_fail(im, row->line, "form", "no question was answered");
+	}
+	/* Already imported? (0 stands for "none" and matches a NULL.) */
+	int64_t dup = 0;
+	sqlite3_stmt *st;
+	r = tp_db_prepare(im->w, &st, "SELECT count(*) FROM responses"
+			  " WHERE channel = 'import' AND form = ?1"
+			  " AND participant_id IS (CASE WHEN ?2 = 0 THEN NULL ELSE ?2 END)"
+			  " AND session_id IS (CASE WHEN ?3 = 0 THEN NULL ELSE ?3 END)"
+			  " AND phase IS ?4 AND submitted_at = ?5", "tiiti", form->key,
+			  pid, sid, phase, at);
+	if (r >= 0) {
+		r = tp_db_step(st);
+		if (r == 1)
+			dup = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (r < 0 || dup) {
+		json_decref(norm);
+		if (r >= 0)
+			im->unchanged++;
+		return r < 0 ? r : 0;
+	}
+	char *text = json_dumps(norm, JSON_COMPACT);
+	json_decref(norm);
+	int64_t user = im->actor->kind == SRV_ACTOR_STAFF ? im->actor->id : 0;
+	r = tp_db_run(im->w, "INSERT INTO responses (form, form_version, participant_id,"
+		      " session_id, phase, channel, user_id, submitted_at, recorded_at, answers)"
+		      " VALUES (?1, ?2, CASE WHEN ?3 = 0 THEN NULL ELSE ?3 END,"
+		      " CASE WHEN ?4 = 0 THEN NULL ELSE ?4 END, ?5, 'import',"
+		      " CASE WHEN ?6 = 0 THEN NULL ELSE ?6 END, ?7, ?8, ?9)",
+		      "tiiitiiit", form->key, form->version, pid, sid, phase, user, at,
+		      tp_now(), text);
+	free(text);
+	if (r < 0)
+		return r;
+	im->created++;
+	return 0;
+}
+
+static int srv_import_responses(struct srv_import *im)
+{
+	const struct tp_csv_row *h = &im->csv->rows[0];
+	int fixed[RESP_FIXED];
+	int qcol[SRV_IMPORT_MAX_QUESTIONS];
+	char *qname[SRV_IMPORT_MAX_QUESTIONS];
+	int nq = 0, r = 0;
+	for (int c = 0; c < RESP_FIXED; c++)
+		fixed[c] = -1;
+	for (size_t i = 0; i < h->nfields && r == 0; i++) {
+		const char *s = h->fields[i];
+		while (*s == ' ')
+			s++;
+		size_t len = strlen(s);
+		while (len && s[len - 1] == ' ')
+			len--;
+		char *name = tp_xstrndup(s, len);
+		int found = -1;
+		for (int c = 0; c < RESP_FIXED; c++)
+			if (strcasecmp(srv_resp_fixed[c], name) == 0)
+				found = c;
+		bool twice = found >= 0 ? fixed[found] >= 0 : false;
+		for (int k = 0; k < nq && !twice; k++)
+			twice = strcmp(qname[k], name) == 0;
+		if (twice) {
+			r = tp_error_set(im->e, 400, "duplicate_column", name,
+					 "line %zu: the column appears twice", h->line);
+		} else if (found >= 0) {
+			fixed[found] = (int)i;
+		} else if (nq == SRV_IMPORT_MAX_QUESTIONS) {
+			r = tp_error_set(im->e, 400, "unknown_column", name,
+					 "line %zu: more than %d question columns", h->line,
+					 SRV_IMPORT_MAX_QUESTIONS);
+		} else {
+			qcol[nq] = (int)i;
+			qname[nq++] = name;
+			name = NULL;
+		}
+		free(name);
+	}
+	if (r == 0 && fixed[RESP_FORM] < 0)
+		r = tp_error_set(im->e, 400, "missing_column", "form",
+				 "line %zu: the file has no form column", h->line);
+	for (size_t i = 1; r == 0 && i < im->csv->nrows; i++)
+		r = srv_import_response_row(im, &im->csv->rows[i], fixed, qcol, qname, nq);
+	for (int k = 0; k < nq; k++)
+		free(qname[k]);
+	return r;
+}
+
 int srv_import(struct srv_store *store, const char *kind, const char *data, size_t len,
 	       const struct srv_actor *actor, json_t **summary, struct tp_error *e)
 {
@@ -355,7 +559,7 @@ int srv_import(struct srv_store *store, const char *kind, const char *data, size
 	if (!k)
 		return tp_error_set(e, 404, "unknown_kind", "kind",
 				    "\"%.40s\" is not an import kind; use programmes, "
-				    "participants, groups, sessions, enrolments, attendance or targets",
+				    "participants, groups, sessions, enrolments, attendance, targets or responses",
 				    kind);
 	struct tp_csv csv;
 	char err[256] = "";
@@ -363,7 +567,7 @@ int srv_import(struct srv_store *store, const char *kind, const char *data, size
 	if (r < 0)
 		return tp_error_set(e, r == -E2BIG ? 413 : 400, "invalid_csv", NULL, "%s", err);
 	struct srv_import im = { .kind = k, .actor = actor, .csv = &csv, .e = e };
-	r = srv_import_header(&im);
+	r = k->columns ? srv_import_header(&im) : 0;
 	if (r == 0 && csv.nrows < 2)
 		r = tp_error_set(e, 400, "empty_file", NULL, "the file has a header but no rows");
 	if (r < 0) {
@@ -375,7 +579,9 @@ int srv_import(struct srv_store *store, const char *kind, const char *data, size
 		tp_csv_release(&csv);
 		return r;
 	}
-	for (size_t i = 1; i < csv.nrows && r >= 0; i++)
+	if (!k->columns)
+		r = srv_import_responses(&im);
+	for (size_t i = 1; k->columns && i < csv.nrows && r >= 0; i++)
 		r = srv_import_row(&im, &csv.rows[i]);
 	json_t *counts = json_pack("{s:s, s:i, s:i, s:i, s:i}", "kind", k->name,
 				   "rows", (int)(csv.nrows - 1), "created", im.created,

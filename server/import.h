@@ -11,6 +11,8 @@
  *   enrolments:   group_ref,participant_ref,enrolled_on?
  *   attendance:   session_ref,participant_ref,method?,at?
  *   targets:      programme_ref,scope,indicator,level (see indicators.h)
+ *   responses:    form,participant_ref?,session_ref?,phase?,submitted_at?,
+ *                 then one column per question key
  */
 #ifndef SRV_IMPORT_H
 #define SRV_IMPORT_H

@@ -58,7 +58,7 @@ static void srv_usage(FILE *out)
 		"                                  create a device token and print it once\n"
 		"  import KIND FILE                import a CSV file (KIND: programmes,\n"
 		"                                  participants, groups, sessions, enrolments,\n"
-		"                                  attendance, targets)\n"
+		"                                  attendance, targets, responses)\n"
 		"  report [--from DATE] [--to DATE] [--programme REF] [--csv]\n"
 		"                                  print the indicators of a period\n"
 		"  demo                            load the demo data into an empty database\n"
@@ -318,7 +318,9 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 		       "  enrolments:   group_ref,participant_ref,enrolled_on?\n"
 		       "  attendance:   session_ref,participant_ref,method?,at?\n"
 		       "  targets:      programme_ref,scope,indicator,level (scope: *, a group\n"
-		       "                kind or a group's ref; an agreed level of the report)\n");
+		       "                kind or a group's ref; an agreed level of the report)\n"
+		       "  responses:    form,participant_ref?,session_ref?,phase?,submitted_at?\n"
+		       "                and one column per question key (filled forms)\n");
 		return tp_cli_wants_help(argc, argv) ? 0 : 2;
 	}
 	struct tp_buf data;
@@ -334,9 +336,10 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 		tp_buf_release(&data);
 		return 1;
 	}
-	/* A target's indicator may name a form (satisfaction.positive). */
+	/* Responses fill forms; a target's indicator may name one. */
 	char *forms_err = NULL;
-	if (strcmp(argv[0], "targets") == 0 && srv_forms_load(app->assets, &forms_err) < 0) {
+	if ((strcmp(argv[0], "targets") == 0 || strcmp(argv[0], "responses") == 0) &&
+	    srv_forms_load(app->assets, &forms_err) < 0) {
 		fprintf(stderr, "touchpoint-server import: %s\n", forms_err);
 		free(forms_err);
 		return 1;

@@ -226,9 +226,11 @@ static int scope_counts(sqlite3 *db, const struct srv_ind_query *q, const struct
 		" (SELECT count(*) FROM ss),"
 		" (SELECT coalesce(sum(units), 0) FROM ss WHERE delivered),"
 		" (SELECT count(*) FROM enr),"
-		" (SELECT count(*) FROM enr JOIN sg ON sg.id = enr.group_id"
-		"   WHERE (SELECT count(*) FROM att WHERE att.group_id = enr.group_id"
-		"          AND att.participant_id = enr.participant_id) >= sg.retention_n)";
+		" (SELECT count(*) FROM (SELECT 1 FROM enr JOIN sg ON sg.id = enr.group_id"
+		"   JOIN att ON att.group_id = enr.group_id"
+		"    AND att.participant_id = enr.participant_id"
+		"   GROUP BY enr.group_id, enr.participant_id"
+		"   HAVING count(*) >= max(sg.retention_n)))";
 	sqlite3_stmt *st;
 	int r = scope_prepare(db, &st, sql, q, sc);
 	if (r < 0)
@@ -358,8 +360,11 @@ static int scope_forms(sqlite3 *db, const struct srv_ind_query *q, const struct 
 	if (r < 0)
 		return r;
 	struct form_acc *a = NULL;
+	char skipped[TP_FORM_KEY_MAX + 1] = "";
 	while ((r = tp_db_step(st)) == 1) {
 		const char *key = tp_db_col_text(st, 0);
+		if (strcmp(key, skipped) == 0)
+			continue;
 		if (!a || strcmp(a->form->key, key) != 0) {
 			if (a)
 				acc_flush(a);
@@ -373,9 +378,11 @@ static int scope_forms(sqlite3 *db, const struct srv_ind_query *q, const struct 
 				a->form = f;
 			}
 			if (!a) {
-				/* A form no longer installed: its answers cannot be
-				 * read, so it is left out (and logged). */
-				tp_warn("indicators: responses to unknown form \"%s\" left out", key);
+				/* A form no longer installed (or past the
+				 * SRV_IND_MAX_FORMS-th): its answers cannot be read,
+				 * so it is left out, and logged once. */
+				tp_warn("indicators: responses to form \"%s\" left out", key);
+				snprintf(skipped, sizeof skipped, "%s", key);
 				continue;
 			}
 		}

@@ -7,6 +7,8 @@
 #include "auth.h"
 #include "checkins.h"
 #include "enrolments.h"
+#include "import.h"
+#include "tp_buf.h"
 #include "groups.h"
 #include "participants.h"
 #include "programmes.h"
@@ -59,6 +61,78 @@ static int srv_demo_term(sqlite3 *w, const struct srv_actor *cli, int64_t group,
 			return r;
 	}
 	return 0;
+}
+
+/* Imports generated CSV text as a centre would import its sheets. */
+static int srv_demo_import(struct srv_store *store, const char *kind, struct tp_buf *csv,
+			   char **err)
+{
+	struct srv_actor cli;
+	srv_actor_cli(&cli, "demo");
+	struct tp_error e;
+	tp_error_clear(&e);
+	json_t *summary = NULL;
+	int r = srv_import(store, kind, tp_buf_str(csv), csv->len, &cli, &summary, &e);
+	json_decref(summary);
+	tp_buf_release(csv);
+	if (r < 0 && !*err)
+		*err = tp_xasprintf("demo %s: %s", kind, e.message);
+	return r;
+}
+
+/*
+ * The demo's filled forms and agreed levels: a satisfaction form from most
+ * of those who came to the four past sessions, PHQ-9 before and after for
+ * ten mothers (most better, one the same, one worse), and the programme's
+ * levels, so that the figures have something to show. Needs the forms
+ * loaded (srv_forms_load).
+ */
+static int srv_demo_figures(struct srv_store *store, char **err)
+{
+	struct tp_buf csv;
+	tp_buf_init(&csv, 1024 * 1024);
+	tp_buf_puts(&csv, "form,participant_ref,session_ref,phase,submitted_at,overall,again\n");
+	for (int s = 0; s < 4; s++)
+		for (int i = 0; i < 20; i++) {
+			if ((i + s) % 4 == 3 || (i + 2 * s) % 7 == 6)
+				continue;  /* absent, or did not fill it in */
+			int overall = (i * 7 + s) % 9 == 0 ? 3 : 4 + (i + s) % 2;
+			tp_buf_printf(&csv, "satisfaction,DEMO-%02d,%s-%02d,,,%d,%s\n", i + 1,
+				      i < 12 ? "MSG" : "PCG", s + 1, overall,
+				      overall > 3 ? "yes" : "no");
+		}
+	int r = srv_demo_import(store, "responses", &csv, err);
+	if (r < 0)
+		return r;
+	tp_buf_init(&csv, 1024 * 1024);
+	tp_buf_puts(&csv, "form,participant_ref,session_ref,phase,submitted_at,"
+			  "q1,q2,q3,q4,q5,q6,q7,q8,q9\n");
+	for (int i = 0; i < 10; i++) {
+		for (int phase = 0; phase < 2; phase++) {
+			tp_buf_printf(&csv, "phq9,DEMO-%02d,MSG-%02d,%s,", i + 1, phase ? 4 : 1,
+				      phase ? "post" : "pre");
+			for (int q = 0; q < 9; q++) {
+				int pre = (i + q) % 3 + 1;
+				int post = i == 9 ? (pre < 3 ? pre + 1 : 3) : i == 8 ? pre
+					 : pre > 0 ? pre - 1 : 0;
+				tp_buf_printf(&csv, ",%d", phase ? post : pre);
+			}
+			tp_buf_puts(&csv, "\n");
+		}
+	}
+	r = srv_demo_import(store, "responses", &csv, err);
+	if (r < 0)
+		return r;
+	tp_buf_init(&csv, 64 * 1024);
+	tp_buf_puts(&csv, "programme_ref,scope,indicator,level\n"
+			  "FSP2026,*,enrolled,18\n"
+			  "FSP2026,*,attendances,80\n"
+			  "FSP2026,*,sessions_delivered,16\n"
+			  "FSP2026,*,retention,60\n"
+			  "FSP2026,*,satisfaction.positive,80\n"
+			  "FSP2026,MSG,retention,70\n"
+			  "FSP2026,parent_child,enrolled,10\n");
+	return srv_demo_import(store, "targets", &csv, err);
 }
 
 int srv_demo_load(struct srv_store *store, char **err)
@@ -165,5 +239,6 @@ int srv_demo_load(struct srv_store *store, char **err)
 		*err = tp_xasprintf("demo users: %s", e.message);
 		return r;
 	}
-	return 1;
+	r = srv_demo_figures(store, err);
+	return r < 0 ? r : 1;
 }

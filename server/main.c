@@ -467,6 +467,13 @@ static int srv_cmd_demo(struct srv_app *app, int argc, char **argv)
 	}
 	if (srv_app_open(app) < 0)
 		return 1;
+	/* The demo's filled forms are checked against the forms. */
+	char *forms_err = NULL;
+	if (srv_forms_load(app->assets, &forms_err) < 0) {
+		fprintf(stderr, "touchpoint-server demo: %s\n", forms_err);
+		free(forms_err);
+		return 1;
+	}
 	char *err = NULL;
 	int r = srv_demo_load(&app->store, &err);
 	if (r < 0) {

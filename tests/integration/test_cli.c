@@ -156,6 +156,13 @@ int main(void)
 	   "and prints the logins");
 	free(out);
 	free(err);
+	is_int(ts_cli(&demo, &out, &err, "report", "--csv", NULL), 0, "the demo's report runs");
+	ok(strstr(out, "\nFSP2026,enrolled,20,,20,18,") != NULL,
+	   "it shows the programme's enrolment against its agreed level");
+	ok(strstr(out, "\nFSP2026,satisfaction.responses,") && strstr(out, "\nFSP2026,phq9.pairs,10,"),
+	   "and figures from the demo's filled forms");
+	free(out);
+	free(err);
 	is_int(ts_cli(&demo, &out, &err, "demo", NULL), 0, "loading it again");
 	ok(strstr(out, "not loaded") != NULL, "leaves the data alone");
 	free(out);

@@ -19,38 +19,21 @@ static char kiosk_token[128];
 static int64_t session_id, participant_id, outsider_id;
 static char card[64], outsider_card[64];
 
-static int64_t create(const char *path, struct ts_response *r)
-{
-	if (r->status != 201)
-		bail_out("POST %s: %ld %s", path, r->status, r->body);
-	int64_t id = ts_int(r, "id");
-	ts_response_release(r);
-	return id;
-}
-
-static void iso_now(char *buf, size_t len, long offset_minutes)
-{
-	time_t t = time(NULL) + offset_minutes * 60;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void setup(struct ts_client *staff)
 {
 	struct ts_response r;
 	char from[32], to[32];
 	ts_requestf(staff, "POST", "/api/v1/programmes", &r, "{s:s}", "name", "Programme");
-	int64_t programme = create("programmes", &r);
+	int64_t programme = ts_created("programmes", &r);
 	ts_requestf(staff, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)programme, "name", "媽媽支援小組", "kind", "peer_support");
-	int64_t group = create("groups", &r);
-	iso_now(from, sizeof from, -10);
-	iso_now(to, sizeof to, 110);
+	int64_t group = ts_created("groups", &r);
+	ts_iso_in(from, sizeof from, -10);
+	ts_iso_in(to, sizeof to, 110);
 	ts_requestf(staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s, s:s}",
 		    "group_id", (json_int_t)group, "starts_at", from, "ends_at", to,
 		    "venue", "Room 1", "title", "第3節");
-	session_id = create("sessions", &r);
+	session_id = ts_created("sessions", &r);
 	ts_requestf(staff, "POST", "/api/v1/participants", &r, "{s:s, s:s}", "alias", "KIKI",
 		    "phone", "91234567");
 	if (r.status != 201)
@@ -64,7 +47,7 @@ static void setup(struct ts_client *staff)
 	ts_response_release(&r);
 	ts_requestf(staff, "POST", "/api/v1/enrolments", &r, "{s:I, s:I}", "group_id",
 		    (json_int_t)group, "participant_id", (json_int_t)participant_id);
-	create("enrolments", &r);
+	ts_created("enrolments", &r);
 }
 
 static int64_t attendance_count(struct ts_client *staff)
@@ -285,7 +268,7 @@ int main(void)
 	is_str(ts_error_field(&r), "nonce", "naming the nonce");
 	ts_response_release(&r);
 	char future[32];
-	iso_now(future, sizeof future, 60 * 24);
+	ts_iso_in(future, sizeof future, 60 * 24);
 	ts_requestf(&admin, "POST", "/api/v1/checkins", &r, "{s:I, s:I, s:s}", "participant_id",
 		    (json_int_t)outsider_id, "session_id", (json_int_t)session_id, "scanned_at",
 		    future);

@@ -17,32 +17,16 @@
 static struct ts_server srv;
 static struct ts_client admin;
 
-static int64_t post_id(struct ts_response *r)
-{
-	if (r->status != 201)
-		bail_out("POST: %ld %s", r->status, r->body);
-	int64_t id = ts_int(r, "id");
-	ts_response_release(r);
-	return id;
-}
-
-static void iso(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int64_t make_session(int64_t group, const char *venue, const char *title)
 {
 	char from[32], to[32];
-	iso(time(NULL) - 600, from, sizeof from);
-	iso(time(NULL) + 7200, to, sizeof to);
+	ts_iso_in(from, sizeof from, -10);
+	ts_iso_in(to, sizeof to, 120);
 	struct ts_response r;
 	ts_requestf(&admin, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s, s:s}",
 		    "group_id", (json_int_t)group, "starts_at", from, "ends_at", to, "venue",
 		    venue, "title", title);
-	return post_id(&r);
+	return ts_created("a row", &r);
 }
 
 static int64_t make_person(int64_t group, const char *alias, char *card)
@@ -55,7 +39,7 @@ static int64_t make_person(int64_t group, const char *alias, char *card)
 	if (group) {
 		ts_requestf(&admin, "POST", "/api/v1/enrolments", &r, "{s:I, s:I}", "group_id",
 			    (json_int_t)group, "participant_id", (json_int_t)id);
-		post_id(&r);
+		ts_created("a row", &r);
 	}
 	return id;
 }
@@ -90,13 +74,13 @@ int main(void)
 	struct ts_response r;
 
 	ts_requestf(&admin, "POST", "/api/v1/programmes", &r, "{s:s}", "name", "P");
-	int64_t programme = post_id(&r);
+	int64_t programme = ts_created("a row", &r);
 	ts_requestf(&admin, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)programme, "name", "媽媽支援小組", "kind", "peer_support");
-	int64_t mothers = post_id(&r);
+	int64_t mothers = ts_created("a row", &r);
 	ts_requestf(&admin, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)programme, "name", "親子小組", "kind", "parent_child");
-	int64_t parents = post_id(&r);
+	int64_t parents = ts_created("a row", &r);
 	int64_t s1 = make_session(mothers, "Room 1", "第3節");
 	char kiki_card[64], may_card[64], other_card[64], joy_card[64];
 	int64_t kiki = make_person(mothers, "KIKI", kiki_card);
@@ -106,7 +90,7 @@ int main(void)
 
 	ts_requestf(&admin, "POST", "/api/v1/devices", &r, "{s:s, s:s, s:s}", "name", "Front desk",
 		    "kind", "kiosk", "venue", "Room 1");
-	int64_t device = post_id(&r);
+	int64_t device = ts_created("a row", &r);
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/devices/%lld/pairing", (long long)device);
 	ts_request(&admin, "POST", path, "{}", &r);

@@ -25,52 +25,35 @@ static struct ts_client staff, kiosk, viewer;
 static char real_assets[512];
 static int64_t programme_id, group_id, session_id, kiki_id, walkin_id;
 
-static int64_t created(const char *what, struct ts_response *r)
-{
-	if (r->status != 201)
-		bail_out("creating %s: %ld %s", what, r->status, r->body);
-	int64_t id = ts_int(r, "id");
-	ts_response_release(r);
-	return id;
-}
-
-static void iso_in(char *buf, size_t len, long minutes)
-{
-	time_t t = time(NULL) + minutes * 60;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static void setup(void)
 {
 	struct ts_response r;
 	char from[32], to[32];
 	ts_requestf(&staff, "POST", "/api/v1/programmes", &r, "{s:s}", "name", "Scheme");
-	programme_id = created("programme", &r);
+	programme_id = ts_created("programme", &r);
 	ts_requestf(&staff, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)programme_id, "name", "媽媽支援小組", "kind", "peer_support");
 	if (r.status != 201)
 		bail_out("group: %s", r.body);
 	is_str(ts_str(&r, "feedback_form"), "satisfaction",
 	       "a new group offers the satisfaction form unless told otherwise");
-	group_id = created("group", &r);
+	group_id = ts_created("group", &r);
 	/* Starting in a minute: open for sign-in, and today's (in Hong Kong)
 	 * unless the test runs in the day's last minute. */
-	iso_in(from, sizeof from, 1);
-	iso_in(to, sizeof to, 121);
+	ts_iso_in(from, sizeof from, 1);
+	ts_iso_in(to, sizeof to, 121);
 	ts_requestf(&staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s, s:s}",
 		    "group_id", (json_int_t)group_id, "starts_at", from, "ends_at", to, "venue",
 		    "Room 1", "title", "第3節");
-	session_id = created("session", &r);
+	session_id = ts_created("session", &r);
 	ts_requestf(&staff, "POST", "/api/v1/participants", &r, "{s:s, s:s}", "alias", "KIKI",
 		    "phone", "91234567");
-	kiki_id = created("participant", &r);
+	kiki_id = ts_created("participant", &r);
 	ts_requestf(&staff, "POST", "/api/v1/participants", &r, "{s:s}", "alias", "Walk In");
-	walkin_id = created("participant", &r);
+	walkin_id = ts_created("participant", &r);
 	ts_requestf(&staff, "POST", "/api/v1/enrolments", &r, "{s:I, s:I}", "group_id",
 		    (json_int_t)group_id, "participant_id", (json_int_t)kiki_id);
-	created("enrolment", &r);
+	ts_created("enrolment", &r);
 }
 
 static json_t *find_form(json_t *items, const char *key)
@@ -619,16 +602,16 @@ static void test_roster(void)
 	struct ts_response r;
 	char from[32], to[32];
 	/* Elsewhere, and tomorrow: not in today's roster of Room 1. */
-	iso_in(from, sizeof from, 5);
-	iso_in(to, sizeof to, 60);
+	ts_iso_in(from, sizeof from, 5);
+	ts_iso_in(to, sizeof to, 60);
 	ts_requestf(&staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s}", "group_id",
 		    (json_int_t)group_id, "starts_at", from, "ends_at", to, "venue", "Room 2");
-	int64_t elsewhere = created("session", &r);
-	iso_in(from, sizeof from, 24 * 60);
-	iso_in(to, sizeof to, 25 * 60);
+	int64_t elsewhere = ts_created("session", &r);
+	ts_iso_in(from, sizeof from, 24 * 60);
+	ts_iso_in(to, sizeof to, 25 * 60);
 	ts_requestf(&staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s}", "group_id",
 		    (json_int_t)group_id, "starts_at", from, "ends_at", to, "venue", "Room 1");
-	int64_t tomorrow = created("session", &r);
+	int64_t tomorrow = ts_created("session", &r);
 
 	ts_request(&staff, "GET", "/api/v1/kiosk/roster", NULL, &r);
 	is_int(r.status, 403, "the roster is for kiosks only");

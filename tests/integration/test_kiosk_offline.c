@@ -27,23 +27,14 @@ static struct ts_client admin;
 static char cards[PEOPLE][64];
 static int64_t session_id;
 
-static int64_t post_id(const char *path, struct ts_response *r)
-{
-	if (r->status != 201)
-		bail_out("POST %s: %ld %s", path, r->status, r->body);
-	int64_t id = ts_int(r, "id");
-	ts_response_release(r);
-	return id;
-}
-
 static void setup_data(void)
 {
 	struct ts_response r;
 	ts_requestf(&admin, "POST", "/api/v1/programmes", &r, "{s:s}", "name", "P");
-	int64_t programme = post_id("programmes", &r);
+	int64_t programme = ts_created("programmes", &r);
 	ts_requestf(&admin, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)programme, "name", "媽媽支援小組", "kind", "peer_support");
-	int64_t group = post_id("groups", &r);
+	int64_t group = ts_created("groups", &r);
 	char from[32], to[32];
 	time_t now = time(NULL), a = now - 600, b = now + 7200;
 	struct tm tm;
@@ -54,7 +45,7 @@ static void setup_data(void)
 	ts_requestf(&admin, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s, s:s}",
 		    "group_id", (json_int_t)group, "starts_at", from, "ends_at", to, "venue",
 		    "Room 1", "title", "第3節");
-	session_id = post_id("sessions", &r);
+	session_id = ts_created("sessions", &r);
 	for (int i = 0; i < PEOPLE; i++) {
 		char alias[16];
 		snprintf(alias, sizeof alias, "Mum%02d", i);
@@ -64,7 +55,7 @@ static void setup_data(void)
 		ts_response_release(&r);
 		ts_requestf(&admin, "POST", "/api/v1/enrolments", &r, "{s:I, s:I}", "group_id",
 			    (json_int_t)group, "participant_id", (json_int_t)id);
-		post_id("enrolments", &r);
+		ts_created("enrolments", &r);
 	}
 }
 
@@ -74,7 +65,7 @@ static void pair_kiosk(struct tk_kiosk *k, const char *name, const char *url)
 	struct ts_response r;
 	ts_requestf(&admin, "POST", "/api/v1/devices", &r, "{s:s, s:s, s:s}", "name", name,
 		    "kind", "kiosk", "venue", "Room 1");
-	int64_t device = post_id("devices", &r);
+	int64_t device = ts_created("devices", &r);
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/devices/%lld/pairing", (long long)device);
 	ts_request(&admin, "POST", path, "{}", &r);

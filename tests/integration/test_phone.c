@@ -23,23 +23,6 @@ static struct ts_client staff, kiosk, phone;
 static int64_t kiki_id, may_id, session1, session2;
 static char key1[80], key2[80];
 
-static int64_t created(const char *what, struct ts_response *r)
-{
-	if (r->status != 201)
-		bail_out("creating %s: %ld %s", what, r->status, r->body);
-	int64_t id = ts_int(r, "id");
-	ts_response_release(r);
-	return id;
-}
-
-static void iso_in(char *buf, size_t len, long minutes)
-{
-	time_t t = time(NULL) + minutes * 60;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* The link part of the QR the kiosk shows, windows_ago windows back. */
 static void link_for(const char *key, int64_t session, int windows_ago, char *out, size_t len)
 {
@@ -54,29 +37,29 @@ static void setup(void)
 	struct ts_response r;
 	char from[32], to[32];
 	ts_requestf(&staff, "POST", "/api/v1/programmes", &r, "{s:s}", "name", "Scheme");
-	int64_t programme = created("programme", &r);
+	int64_t programme = ts_created("programme", &r);
 	ts_requestf(&staff, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)programme, "name", "媽媽支援小組", "kind", "peer_support");
-	int64_t group = created("group", &r);
-	iso_in(from, sizeof from, 1);
-	iso_in(to, sizeof to, 120);
+	int64_t group = ts_created("group", &r);
+	ts_iso_in(from, sizeof from, 1);
+	ts_iso_in(to, sizeof to, 120);
 	ts_requestf(&staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s}", "group_id",
 		    (json_int_t)group, "starts_at", from, "ends_at", to, "venue", "Room 1");
-	session1 = created("session", &r);
-	iso_in(from, sizeof from, 2);
-	iso_in(to, sizeof to, 60);
+	session1 = ts_created("session", &r);
+	ts_iso_in(from, sizeof from, 2);
+	ts_iso_in(to, sizeof to, 60);
 	ts_requestf(&staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s}", "group_id",
 		    (json_int_t)group, "starts_at", from, "ends_at", to, "venue", "Room 1");
-	session2 = created("session", &r);
+	session2 = ts_created("session", &r);
 	ts_requestf(&staff, "POST", "/api/v1/participants", &r, "{s:s, s:s}", "alias", "KIKI",
 		    "phone", "91234567");
-	kiki_id = created("participant", &r);
+	kiki_id = ts_created("participant", &r);
 	ts_requestf(&staff, "POST", "/api/v1/participants", &r, "{s:s, s:s}", "alias", "May",
 		    "phone", "+852 9234 5678");
-	may_id = created("participant", &r);
+	may_id = ts_created("participant", &r);
 	ts_requestf(&staff, "POST", "/api/v1/enrolments", &r, "{s:I, s:I}", "group_id",
 		    (json_int_t)group, "participant_id", (json_int_t)kiki_id);
-	created("enrolment", &r);
+	ts_created("enrolment", &r);
 
 	/* The sessions' keys, as the kiosk has them. */
 	ts_request(&kiosk, "GET", "/api/v1/kiosk/roster", NULL, &r);
@@ -448,18 +431,18 @@ static void test_production(void)
 	struct ts_response r;
 	char from[32], to[32];
 	ts_requestf(&w, "POST", "/api/v1/programmes", &r, "{s:s}", "name", "Scheme");
-	int64_t programme = created("programme", &r);
+	int64_t programme = ts_created("programme", &r);
 	ts_requestf(&w, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)programme, "name", "Group", "kind", "other");
-	int64_t group = created("group", &r);
-	iso_in(from, sizeof from, 1);
-	iso_in(to, sizeof to, 60);
+	int64_t group = ts_created("group", &r);
+	ts_iso_in(from, sizeof from, 1);
+	ts_iso_in(to, sizeof to, 60);
 	ts_requestf(&w, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s}", "group_id",
 		    (json_int_t)group, "starts_at", from, "ends_at", to, "venue", "Room 1");
-	int64_t session = created("session", &r);
+	int64_t session = ts_created("session", &r);
 	ts_requestf(&w, "POST", "/api/v1/participants", &r, "{s:s, s:s}", "alias", "Joey",
 		    "phone", "93456789");
-	int64_t joey = created("participant", &r);
+	int64_t joey = ts_created("participant", &r);
 	ts_request(&k, "GET", "/api/v1/kiosk/roster", NULL, &r);
 	char key[80];
 	snprintf(key, sizeof key, "%s", json_string_value(json_object_get(

@@ -250,30 +250,21 @@ static void common_refusals(const struct family *f, const char *valid, const cha
 	json_decref(body);
 }
 
-static int64_t created(const char *what, struct ts_response *r)
-{
-	if (r->status != 201)
-		bail_out("creating %s: %ld %s", what, r->status, r->body);
-	int64_t id = ts_int(r, "id");
-	ts_response_release(r);
-	return id;
-}
-
 static void setup(void)
 {
 	struct ts_response r;
 	ts_requestf(&worker, "POST", "/api/v1/programmes", &r, "{s:s}", "name", "家長支援計劃");
-	programme_id = created("a programme", &r);
+	programme_id = ts_created("a programme", &r);
 	ts_requestf(&worker, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)programme_id, "name", "Parents' circle", "kind", "peer_support");
-	group_id = created("a group", &r);
+	group_id = ts_created("a group", &r);
 	ts_requestf(&worker, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s}", "group_id",
 		    (json_int_t)group_id, "starts_at", "2026-04-01T14:00", "ends_at",
 		    "2026-04-01T16:00");
-	session_id = created("a session", &r);
+	session_id = ts_created("a session", &r);
 	ts_requestf(&worker, "POST", "/api/v1/participants", &r, "{s:s, s:s, s:s}", "alias",
 		    "Mei", "phone", "9876 5432", "ref", "MEI-1");
-	participant_id = created("a participant", &r);
+	participant_id = ts_created("a participant", &r);
 }
 
 static void test_programmes(void)
@@ -765,7 +756,7 @@ static void test_patch(void)
 
 	/* What is fixed at creation stays fixed. */
 	ts_requestf(&worker, "POST", "/api/v1/participants", &r, "{s:s}", "alias", "Other");
-	int64_t other = created("another participant", &r);
+	int64_t other = ts_created("another participant", &r);
 	struct ts_response list;
 	ts_request(&worker, "GET", "/api/v1/enrolments", NULL, &list);
 	int64_t enrolment = json_integer_value(json_object_get(
@@ -825,7 +816,7 @@ static void test_paging(void)
 		char name[32];
 		snprintf(name, sizeof name, "Paging %d", i + 1);
 		ts_requestf(&worker, "POST", "/api/v1/programmes", &r, "{s:s}", "name", name);
-		made[i] = created("a programme to page", &r);
+		made[i] = ts_created("a programme to page", &r);
 	}
 	int64_t seen[16];
 	int n = 0, pages = 0;
@@ -904,7 +895,7 @@ static void test_search(void)
 	struct ts_response r;
 	ts_requestf(&worker, "POST", "/api/v1/participants", &r, "{s:s, s:s, s:s}", "alias",
 		    "陳小美", "phone", "6543 2109", "note", "prefers mornings");
-	int64_t id = created("a participant to search", &r);
+	int64_t id = ts_created("a participant to search", &r);
 
 	is_int(search(&worker, "小美", &r), 1, "a worker finds her by part of her alias");
 	is_int(json_integer_value(json_object_get(
@@ -973,7 +964,7 @@ static void test_archive(void)
 	struct ts_response r;
 	ts_requestf(&worker, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)programme_id, "name", "Closed group", "kind", "other");
-	int64_t g = created("a group to archive", &r);
+	int64_t g = ts_created("a group to archive", &r);
 	char path[100];
 	snprintf(path, sizeof path, "/api/v1/groups/%lld/archive", (long long)g);
 	ts_request(&worker, "POST", path, "{}", &r);
@@ -1018,7 +1009,7 @@ static void test_archive(void)
 	/* A revoked device token stays revoked. */
 	ts_requestf(&admin, "POST", "/api/v1/devices", &r, "{s:s, s:s}", "name", "Old kiosk",
 		    "kind", "kiosk");
-	int64_t d = created("a device", &r);
+	int64_t d = ts_created("a device", &r);
 	snprintf(path, sizeof path, "/api/v1/devices/%lld/archive", (long long)d);
 	ts_request(&admin, "POST", path, "{}", &r);
 	is_int(r.status, 200, "an admin revokes a device");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 
@@ -283,4 +284,21 @@ json_int_t ts_int(const struct ts_response *r, const char *key)
 const char *ts_str(const struct ts_response *r, const char *key)
 {
 	return json_string_value(json_object_get(r->json, key));
+}
+
+json_int_t ts_created(const char *what, struct ts_response *r)
+{
+	if (r->status != 201)
+		bail_out("creating %s: %ld %s", what, r->status, r->body);
+	json_int_t id = ts_int(r, "id");
+	ts_response_release(r);
+	return id;
+}
+
+void ts_iso_in(char *buf, size_t len, long minutes)
+{
+	time_t t = time(NULL) + minutes * 60;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

@@ -75,6 +75,11 @@ void ts_request_raw(struct ts_client *c, const char *method, const char *path,
 void ts_requestf(struct ts_client *c, const char *method, const char *path,
 		 struct ts_response *r, const char *fmt, ...);
 void ts_response_release(struct ts_response *r);
+/* The id of a row the request created (201), releasing r; bails out naming
+ * what when the server refused. */
+json_int_t ts_created(const char *what, struct ts_response *r);
+/* The UTC time minutes from now, as ISO 8601 ("2026-11-22T05:00:00Z"). */
+void ts_iso_in(char *buf, size_t len, long minutes);
 /* The error code of a JSON error reply, or "" */
 const char *ts_error_code(const struct ts_response *r);
 const char *ts_error_field(const struct ts_response *r);

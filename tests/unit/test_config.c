@@ -56,7 +56,7 @@ static void test_defaults(void)
 	is_str(tp_config_get(&c, "db"), "/var/lib/touchpoint.db", "and read it back");
 	char value[] = "changed-later";
 	tp_config_set(&c, "listen", value);
-	strcpy(value, "XXXXXXXXXXXXX");
+	memset(value, 'X', sizeof value - 1);
 	is_str(tp_config_get(&c, "listen"), "changed-later", "set copies the value");
 	tp_config_release(&c);
 	ok(c.values == NULL && c.count == 0, "release empties the config");

@@ -54,6 +54,7 @@ INTEG_BIN   := $(INTEG_SRC:%.c=$(BUILD)/%)
 BENCH_BIN   := $(BENCH_SRC:%.c=$(BUILD)/%)
 TEST_BIN    := $(UNIT_BIN) $(INTEG_BIN)
 KIOSK_VENDOR := assets/kiosk/vendor/zxing-library.min.js
+CONSOLE_VENDOR := assets/console/vendor/chart.umd.min.js
 
 DEMO_DB ?= var/demo.db
 LISTEN  ?= 127.0.0.1:8080
@@ -65,16 +66,19 @@ KIOSK_DATA ?= var/demo-kiosk
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(SERVER_BIN) $(KIOSK_BIN) $(KIOSK_VENDOR)
+all: $(SERVER_BIN) $(KIOSK_BIN) $(KIOSK_VENDOR) $(CONSOLE_VENDOR)
 
-# The kiosk's QR decoder, from npm (package-lock.json), copied into the
-# kiosk's assets: generated, not committed.
-$(KIOSK_VENDOR): node_modules/.package-lock.json
+# The kiosk's QR decoder, from npm (package-lock.json, installed by
+# `make deps`), copied into the kiosk's assets: generated, not committed.
+$(KIOSK_VENDOR): package-lock.json
 	@mkdir -p $(dir $@)
 	cp node_modules/@zxing/library/umd/index.min.js $@
 	cp node_modules/@zxing/library/LICENSE $(dir $@)zxing-library.LICENSE
-node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+# The console's chart library (the dashboard), the same way.
+$(CONSOLE_VENDOR): package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/chart.js/dist/chart.umd.min.js $@
+	cp node_modules/chart.js/LICENSE.md $(dir $@)chart.js.LICENSE.md
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -137,7 +141,7 @@ install: all
 	cp -R assets/. $(DESTDIR)$(DATADIR)/
 
 clean:
-	rm -rf build build-san build-fuzz assets/kiosk/vendor
+	rm -rf build build-san build-fuzz assets/kiosk/vendor assets/console/vendor
 
 -include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(KIOSK_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)
 -include $(UNIT_BIN:=.d) $(INTEG_BIN:=.d)

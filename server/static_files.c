@@ -13,10 +13,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/*
+ * The file's folder is the path's: "/app.js" is console/app.js and
+ * "/vendor/x.js" console/vendor/x.js. Only the folders routes.c names reach
+ * here, and {file} never holds a slash.
+ */
 int srv_static_file(struct tp_http_request *req)
 {
 	struct srv_app *app = srv_app_of(req);
-	char *dir = tp_xasprintf("%s/console", app->assets);
+	const char *last_slash = strrchr(req->path, '/');
+	int folder_len = last_slash ? (int)(last_slash - req->path) : 0;
+	char *dir = tp_xasprintf("%s/console%.*s", app->assets, folder_len, req->path);
 	int r = tp_static_reply(req, dir, req->nparams ? req->params[0] : "index.html");
 	free(dir);
 	return r;

@@ -7,7 +7,7 @@
 
 #include "tp_http.h"
 
-int srv_static_file(struct tp_http_request *req);      /* GET / and /{file} */
+int srv_static_file(struct tp_http_request *req);      /* GET /, /{file}, /vendor/{file} */
 int srv_session_landing(struct tp_http_request *req);  /* GET /s/{key} */
 
 #endif

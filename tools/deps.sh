@@ -28,7 +28,16 @@ if [ -n "$missing" ]; then
     exit 1
   fi
 fi
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci only when node_modules lacks a package of package-lock.json at its
+# locked version (not by file times: git checkouts and worktrees change those).
+if ! node -e '
+  const fs = require("fs");
+  const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
+  for (const [path, p] of Object.entries(lock.packages || {})) {
+    if (!path) continue;
+    const installed = JSON.parse(fs.readFileSync(path + "/package.json", "utf8"));
+    if (installed.version !== p.version) process.exit(1);
+  }' 2>/dev/null; then
   echo "deps: npm ci"
   npm ci --no-audit --no-fund
 fi

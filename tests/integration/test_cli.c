@@ -181,6 +181,13 @@ int main(void)
 	ok(r.status == 200 && strstr(r.body, "<title>Touchpoint</title>"),
 	   "the front page is served, with a title that names no service");
 	ts_response_release(&r);
+	ts_request(&c, "GET", "/vendor/chart.umd.min.js", NULL, &r);
+	ok(r.status == 200 && strstr(r.headers, "javascript"),
+	   "the console's vendored chart library is served from its folder");
+	ts_response_release(&r);
+	ts_request(&c, "GET", "/vendor/app.js", NULL, &r);
+	is_int(r.status, 404, "a console file is not found under /vendor/");
+	ts_response_release(&r);
 	ts_client_release(&c);
 	is_int(ts_server_stop(&demo), 0, "the demo server stops cleanly");
 	ts_server_cleanup(&demo);

@@ -5,6 +5,7 @@
  */
 #include "routes.h"
 #include "app.h"
+#include "attendance_trend.h"
 #include "audit.h"
 #include "auth.h"
 #include "cards.h"
@@ -81,6 +82,7 @@ const struct tp_route srv_routes[] = {
 
 	{ "GET", "/api/v1/indicators", srv_indicators_get, ALLOW(STAFF_READ) },
 	{ "GET", "/api/v1/indicators.csv", srv_indicators_csv, ALLOW(STAFF_READ) },
+	{ "GET", "/api/v1/indicators/attendance", srv_attendance_trend, ALLOW(STAFF_READ) },
 
 	RESOURCE_ROUTES("users", srv_users, SRV_P_ADMIN, SRV_P_ADMIN),
 	RESOURCE_ROUTES("devices", srv_devices, SRV_P_ADMIN, SRV_P_ADMIN),

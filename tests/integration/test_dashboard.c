@@ -1,0 +1,173 @@
+/*
+ * What the dashboard's attendance chart reads, hand-checked: two weeks of a
+ * programme's sessions counted per week (Monday to Sunday, Hong Kong time),
+ * and one group's sessions one by one; a cancelled session, an undone
+ * attendance and another programme's sessions never count; a walk-in counts
+ * and is shown as one.
+ */
+#include "../support/testserver.h"
+#include "../tap.h"
+#include "tp_buf.h"
+#include "tp_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct ts_server srv;
+static struct ts_client worker;
+
+static void import_ok(const char *kind, const char *csv)
+{
+	char path[80];
+	snprintf(path, sizeof path, "/api/v1/import/%s", kind);
+	struct ts_response r;
+	ts_request_raw(&worker, "POST", path, csv, strlen(csv), "text/csv", &r);
+	if (r.status != 200)
+		bail_out("import %s: %ld %s", kind, r.status, r.body);
+	ts_response_release(&r);
+}
+
+static json_t *point(json_t *body, size_t i)
+{
+	return json_array_get(json_object_get(body, "points"), i);
+}
+
+static json_int_t field(json_t *body, size_t i, const char *name)
+{
+	return json_integer_value(json_object_get(point(body, i), name));
+}
+
+/*
+ * Monday 2026-06-01 and the week after. P1's groups G1 (three enrolled) and
+ * G2; P2's group H1.
+ */
+static void load(void)
+{
+	import_ok("programmes", "ref,name\nP1,Programme one\nP2,Programme two\n");
+	import_ok("participants", "ref,alias\nA,Amy\nB,Bo\nC,Cat\nW,Walk-in\n");
+	import_ok("groups", "ref,programme_ref,name,kind\n"
+			    "G1,P1,Mothers,counselling\nG2,P1,Talks,education\n"
+			    "H1,P2,Other,family\n");
+	import_ok("sessions", "ref,group_ref,starts_at,ends_at\n"
+			      "S1,G1,2026-06-02T14:00:00+08:00,2026-06-02T16:00:00+08:00\n"
+			      "S2,G1,2026-06-09T14:00:00+08:00,2026-06-09T16:00:00+08:00\n"
+			      /* Sunday 23:30 HK is still the first week. */
+			      "T1,G2,2026-06-07T23:30:00+08:00,2026-06-08T00:30:00+08:00\n"
+			      "T2,G2,2026-06-10T10:00:00+08:00,2026-06-10T12:00:00+08:00\n"
+			      "H,H1,2026-06-03T10:00:00+08:00,2026-06-03T12:00:00+08:00\n");
+	import_ok("enrolments", "group_ref,participant_ref\nG1,A\nG1,B\nG1,C\nG2,A\nH1,A\n");
+	import_ok("attendance", "session_ref,participant_ref\n"
+				"S1,A\nS1,B\nS1,C\nS1,W\n"
+				"S2,A\nS2,B\n"
+				"T1,A\nT2,A\nT2,B\nH,A\n");
+	/* T2 is cancelled (B's sign-in at S2 is undone by undo_b_at_s2). */
+	struct ts_response r;
+	ts_request(&worker, "GET", "/api/v1/sessions?ref=T2", NULL, &r);
+	json_int_t t2 = json_integer_value(json_object_get(
+		json_array_get(json_object_get(r.json, "items"), 0), "id"));
+	ts_response_release(&r);
+	char path[80];
+	snprintf(path, sizeof path, "/api/v1/sessions/%lld", (long long)t2);
+	ts_requestf(&worker, "PATCH", path, &r, "{s:s}", "status", "cancelled");
+	if (r.status != 200)
+		bail_out("cancel T2: %ld %s", r.status, r.body);
+	ts_response_release(&r);
+}
+
+static void undo_b_at_s2(void)
+{
+	struct ts_response r;
+	ts_request(&worker, "GET", "/api/v1/sessions?ref=S2", NULL, &r);
+	json_int_t s2 = json_integer_value(json_object_get(
+		json_array_get(json_object_get(r.json, "items"), 0), "id"));
+	ts_response_release(&r);
+	ts_request(&worker, "GET", "/api/v1/participants?ref=B", NULL, &r);
+	json_int_t b = json_integer_value(json_object_get(
+		json_array_get(json_object_get(r.json, "items"), 0), "id"));
+	ts_response_release(&r);
+	ts_requestf(&worker, "POST", "/api/v1/checkins/undo", &r, "{s:I, s:I, s:s}",
+		    "session_id", s2, "participant_id", b, "reason", "signed in by mistake");
+	if (r.status != 200)
+		bail_out("undo B at S2: %ld %s", r.status, r.body);
+	ts_response_release(&r);
+}
+
+static void test_weeks(void)
+{
+	struct ts_response r;
+	ts_request(&worker, "GET",
+		   "/api/v1/indicators/attendance?from=2026-06-01&to=2026-06-30&programme=P1",
+		   NULL, &r);
+	is_int(r.status, 200, "a programme's attendance by week");
+	is_str(json_string_value(json_object_get(r.json, "by")), "week", "counted by week");
+	is_int(json_array_size(json_object_get(r.json, "points")), 2, "two weeks");
+	is_str(json_string_value(json_object_get(point(r.json, 0), "week")), "2026-06-01",
+	       "the first week starts on Monday 1 June");
+	is_int(field(r.json, 0, "sessions"), 2, "week 1: S1 and T1 (Sunday night)");
+	is_int(field(r.json, 0, "attendances"), 5, "week 1: four at S1, one at T1");
+	is_int(field(r.json, 0, "participants"), 4, "week 1: four people");
+	is_int(field(r.json, 0, "walk_ins"), 1, "week 1: one walk-in");
+	is_str(json_string_value(json_object_get(point(r.json, 1), "week")), "2026-06-08",
+	       "the second week starts on Monday 8 June");
+	is_int(field(r.json, 1, "sessions"), 1, "week 2: S2 only (T2 is cancelled)");
+	is_int(field(r.json, 1, "attendances"), 1, "week 2: A (B's sign-in was undone)");
+	ts_response_release(&r);
+
+	ts_request(&worker, "GET", "/api/v1/indicators/attendance?from=2026-06-01&to=2026-06-30",
+		   NULL, &r);
+	is_int(field(r.json, 0, "sessions"), 3, "all programmes: P2's session counts too");
+	is_int(field(r.json, 0, "attendances"), 6, "all programmes: six in week 1");
+	ts_response_release(&r);
+}
+
+static void test_group(void)
+{
+	struct ts_response r;
+	ts_request(&worker, "GET",
+		   "/api/v1/indicators/attendance?from=2026-06-01&to=2026-06-30&group=G1", NULL,
+		   &r);
+	is_int(r.status, 200, "one group's attendance by session");
+	is_str(json_string_value(json_object_get(r.json, "by")), "session", "counted by session");
+	is_int(json_array_size(json_object_get(r.json, "points")), 2, "G1 held two sessions");
+	is_str(json_string_value(json_object_get(point(r.json, 0), "ref")), "S1", "S1 first");
+	is_str(json_string_value(json_object_get(point(r.json, 0), "starts_at")),
+	       "2026-06-02T14:00:00+08:00", "with its start in Hong Kong time");
+	is_int(field(r.json, 0, "attendances"), 4, "S1: four");
+	is_int(field(r.json, 0, "walk_ins"), 1, "S1: one walk-in");
+	is_int(field(r.json, 1, "attendances"), 1, "S2: one");
+	ts_response_release(&r);
+
+	ts_request(&worker, "GET", "/api/v1/indicators/attendance?group=NOPE", NULL, &r);
+	is_int(r.status, 400, "an unknown group is refused");
+	ok(r.body && strstr(r.body, "group") && strstr(r.body, "NOPE"),
+	   "and the error names the group asked for");
+	ts_response_release(&r);
+	ts_request(&worker, "GET", "/api/v1/indicators/attendance?from=2026-13-01", NULL, &r);
+	is_int(r.status, 400, "a date that is not one is refused");
+	ok(r.body && strstr(r.body, "from"), "and the error names from");
+	ts_response_release(&r);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	ts_server_prepare(&srv);
+	char *pw = ts_create_user(&srv, "amy", "worker");
+	ts_server_start(&srv);
+	ts_client_init(&worker, &srv);
+	if (ts_client_login(&worker, "amy", pw) != 200)
+		bail_out("cannot sign in");
+	free(pw);
+
+	load();
+	undo_b_at_s2();
+	test_weeks();
+	test_group();
+
+	ts_client_release(&worker);
+	is_int(ts_server_stop(&srv), 0, "the server stops cleanly on SIGTERM");
+	ts_server_cleanup(&srv);
+	curl_global_cleanup();
+	return done_testing();
+}

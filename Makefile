@@ -15,7 +15,7 @@ PKG_CONFIG ?= pkg-config
 
 BUILD := build$(if $(SANITIZE),-san)
 
-PKGS = libmicrohttpd sqlite3 libcurl libqrencode jansson libcrypto
+PKGS = libmicrohttpd sqlite3 libcurl libqrencode jansson libcrypto xlsxwriter
 # Deferred (=), so that `make deps` works before the libraries are installed.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))

@@ -622,9 +622,7 @@ json_t *srv_ind_report_json(const struct srv_ind_report *rep)
 	return json_pack("{s:s, s:s, s:o}", "from", from, "to", to, "rows", rows);
 }
 
-/* Reads ?from, ?to and ?programme and computes the report. Replies with
- * the error itself and returns 1 when the request is refused. */
-static int srv_ind_request(struct tp_http_request *req, struct srv_ind_report *rep,
+int srv_ind_request(struct tp_http_request *req, struct srv_ind_report *rep,
 			   int64_t *programme_id)
 {
 	struct tp_error e;

@@ -88,6 +88,16 @@ json_t *srv_ind_report_json(const struct srv_ind_report *rep);
 int srv_ind_target_put(sqlite3 *w, int64_t programme_id, const char *scope,
 		       const char *indicator, const char *level, struct tp_error *e);
 
+/*
+ * Reads ?from, ?to and ?programme (a ref) of a request and computes the
+ * report into rep (the caller releases it, also after a failure);
+ * *programme_id gets the programme (0: all). Returns 0, 1 when the request
+ * was refused and answered (a bad date, an unknown programme), or a
+ * negative error.
+ */
+int srv_ind_request(struct tp_http_request *req, struct srv_ind_report *rep,
+		    int64_t *programme_id);
+
 int srv_indicators_get(struct tp_http_request *req);     /* GET /api/v1/indicators */
 int srv_indicators_csv(struct tp_http_request *req);     /* GET /api/v1/indicators.csv */
 

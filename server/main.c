@@ -11,6 +11,7 @@
 #include "forms.h"
 #include "import.h"
 #include "indicators.h"
+#include "indicators_xlsx.h"
 #include "programmes.h"
 #include "resource.h"
 #include "schema.h"
@@ -60,7 +61,7 @@ static void srv_usage(FILE *out)
 		"                                  participants, groups, sessions, enrolments,\n"
 		"                                  attendance, targets, responses)\n"
 		"  report [--from DATE] [--to DATE] [--programme REF] [--csv]\n"
-		"                                  print the indicators of a period\n"
+		"         [--xlsx FILE]            print the indicators of a period\n"
 		"  demo                            load the demo data into an empty database\n"
 		"  migrate                         bring the database schema up to date\n"
 		"\n"
@@ -368,17 +369,19 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 
 static int srv_cmd_report(struct srv_app *app, int argc, char **argv)
 {
-	const char *from = NULL, *to = NULL, *prog = NULL;
+	const char *from = NULL, *to = NULL, *prog = NULL, *xlsx = NULL;
 	bool csv = false;
 	if (tp_cli_wants_help(argc, argv)) {
 		printf("usage: touchpoint-server report [--from DATE] [--to DATE] [--programme REF]"
-		       " [--csv]\n"
+		       " [--csv] [--xlsx FILE]\n"
 		       "Prints the indicators (DESIGN.md, \"Indicators\") of a period, per programme,\n"
 		       "group kind and group. Dates are YYYY-MM-DD, Hong Kong time, both days\n"
 		       "included; the default is the current financial year (1 April to 31 March).\n"
 		       "--csv prints scope,indicator,numerator,denominator,value,target,\n"
 		       "achievement_pct, one row a figure, unrounded; without it a table for the\n"
-		       "screen, percentages to one decimal.\n");
+		       "screen, percentages to one decimal. --xlsx FILE writes the workbook for\n"
+		       "the funder to FILE instead of the table (output, outcome and pre/post\n"
+		       "tables, and every figure as in the CSV).\n");
 		return 0;
 	}
 	for (int i = 0; i < argc; i++) {
@@ -390,6 +393,8 @@ static int srv_cmd_report(struct srv_app *app, int argc, char **argv)
 			prog = argv[++i];
 		} else if (strcmp(argv[i], "--csv") == 0) {
 			csv = true;
+		} else if (strcmp(argv[i], "--xlsx") == 0 && i + 1 < argc) {
+			xlsx = argv[++i];
 		} else {
 			fprintf(stderr, "touchpoint-server report: unexpected '%s' (see --help)\n",
 				argv[i]);
@@ -428,6 +433,11 @@ static int srv_cmd_report(struct srv_app *app, int argc, char **argv)
 			strerror(-r));
 		return 1;
 	}
+	if (xlsx && srv_ind_xlsx_write(db, &rep, q.programme_id, xlsx) < 0) {
+		srv_ind_report_release(&rep);
+		fprintf(stderr, "touchpoint-server report: cannot write %s\n", xlsx);
+		return 1;
+	}
 	if (csv) {
 		struct tp_buf out;
 		tp_buf_init(&out, 256 * 1024 * 1024);
@@ -435,6 +445,8 @@ static int srv_cmd_report(struct srv_app *app, int argc, char **argv)
 		if (r >= 0)
 			fwrite(tp_buf_str(&out), 1, out.len, stdout);
 		tp_buf_release(&out);
+	} else if (xlsx) {
+		printf("wrote %s: %zu figures\n", xlsx, rep.count);
 	} else {
 		for (size_t i = 0; i < rep.count; i++) {
 			const struct srv_ind_row *row = &rep.rows[i];

@@ -16,6 +16,7 @@
 #include "groups.h"
 #include "import.h"
 #include "indicators.h"
+#include "indicators_xlsx.h"
 #include "kiosk_sync.h"
 #include "ops.h"
 #include "pairing.h"
@@ -83,6 +84,7 @@ const struct tp_route srv_routes[] = {
 	{ "GET", "/api/v1/indicators", srv_indicators_get, ALLOW(STAFF_READ) },
 	{ "GET", "/api/v1/indicators.csv", srv_indicators_csv, ALLOW(STAFF_READ) },
 	{ "GET", "/api/v1/indicators/attendance", srv_attendance_trend, ALLOW(STAFF_READ) },
+	{ "GET", "/api/v1/indicators.xlsx", srv_indicators_xlsx, ALLOW(STAFF_READ) },
 
 	RESOURCE_ROUTES("users", srv_users, SRV_P_ADMIN, SRV_P_ADMIN),
 	RESOURCE_ROUTES("devices", srv_devices, SRV_P_ADMIN, SRV_P_ADMIN),

@@ -6,10 +6,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 # chromium and fonts-noto-cjk: the browser tests run headless Chromium and
-# keep screenshots, which need Chinese glyphs to be worth looking at.
+# keep screenshots, which need Chinese glyphs to be worth looking at. unzip:
+# the tests read the XLSX workbook's sheets back.
 packages="gcc make pkg-config perl libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev
-libqrencode-dev libjansson-dev libssl-dev librsvg2-bin zbar-tools sqlite3 curl
-chromium fonts-noto-cjk"
+libqrencode-dev libjansson-dev libssl-dev libxlsxwriter-dev librsvg2-bin zbar-tools
+sqlite3 curl unzip chromium fonts-noto-cjk"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

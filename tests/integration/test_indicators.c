@@ -9,12 +9,17 @@
  * (81.3%, 10.7%, 8.0%), a post without a pre and a pre without a post
  * (no pair); 69 of 72 satisfied (95.8%). Agreed levels by `import targets`
  * (49 enrolled against 40: 122.5%) and responses by `import responses`,
- * each refused with the column named when wrong. The CLI's CSV, the API's CSV and its JSON agree; the CSV export is
- * audited.
+ * each refused with the column named when wrong. The CLI's CSV, the API's
+ * CSV and its JSON agree; the CSV export is audited. The XLSX workbook (CLI
+ * and API), read back: its data sheet holds every figure of the CSV, its
+ * output, outcome and pre/post tables show the hand-checked cases as
+ * numbers with a one-decimal percent format.
  */
 #include "../support/testserver.h"
+#include "../support/xlsx.h"
 #include "../tap.h"
 #include "tp_buf.h"
+#include "tp_csv.h"
 #include "tp_time.h"
 
 #include <math.h>
@@ -375,6 +380,208 @@ static void check(const char *csv)
 	   "no NaN or inf anywhere");
 }
 
+
+/* Whether a workbook cell holds what a CSV field says: empty, the same
+ * number (the CSV prints 15 significant digits) or the same word. */
+static bool cell_is(const struct ts_xlsx_cell *c, const char *want)
+{
+	if (!*want)
+		return !c || c->blank;
+	if (!c || c->blank)
+		return false;
+	char *end;
+	double w = strtod(want, &end);
+	if (*end == '\0')
+		return !c->is_text && fabs(c->num - w) <= 1e-12 * fmax(1.0, fabs(w));
+	return c->is_text && strcmp(c->text, want) == 0;
+}
+
+/* The data sheet of the workbook at path is the CSV, row for row. */
+static void data_sheet_is_csv(const char *path, const char *csv, const char *what)
+{
+	struct tp_csv c;
+	if (tp_csv_parse(csv, strlen(csv), &c, NULL, 0) < 0)
+		bail_out("the report's CSV does not parse");
+	struct ts_xlsx_sheet s;
+	ts_xlsx_read(path, "數據 Data", &s);
+	int top = ts_xlsx_find_text(&s, 0, "scope", 0);
+	ok(top > 0, "%s: the data sheet has the CSV's header below its title", what);
+	size_t bad = 0, numbers = 0;
+	for (size_t i = 0; i < c.nrows; i++) {
+		for (size_t k = 0; k < c.rows[i].nfields; k++) {
+			const char *want = c.rows[i].fields[k];
+			const struct ts_xlsx_cell *cell = ts_xlsx_at(&s, top + (int)i, (int)k);
+			if (cell && !cell->is_text && !cell->blank)
+				numbers++;
+			if (!cell_is(cell, want) && bad++ < 3)
+				diag("%s: row %zu column %zu: CSV \"%s\", sheet %s %g", what, i, k,
+				     want, cell && cell->is_text ? cell->text : "", cell ? cell->num : 0);
+		}
+	}
+	is_int(bad, 0, "%s: every field of the %zu CSV rows is on the data sheet", what,
+	       c.nrows);
+	ok(numbers > c.nrows, "%s: the figures are numbers (%zu number cells)", what, numbers);
+	ok(!ts_xlsx_at(&s, top + (int)c.nrows, 0), "%s: and no row more", what);
+	ts_xlsx_release(&s);
+	tp_csv_release(&c);
+}
+
+/* The row labelled label in the block that follows heading, or -1. */
+static int block_row(const struct ts_xlsx_sheet *s, const char *heading, const char *label)
+{
+	int h = ts_xlsx_find_text(s, 0, heading, 0);
+	return h < 0 ? -1 : ts_xlsx_find_text(s, 0, label, h);
+}
+
+/* A cell's number, as shown with one decimal when its format is the
+ * one-decimal percent ("63.3%"), else "%g"; "" for none. */
+static const char *shown(const struct ts_xlsx_sheet *s, int row, int col)
+{
+	static char out[64];
+	const struct ts_xlsx_cell *c = row < 0 ? NULL : ts_xlsx_at(s, row, col);
+	if (!c || c->blank)
+		return "";
+	if (c->is_text)
+		snprintf(out, sizeof out, "%s", c->text);
+	else if (strcmp(c->format, "0.0\"%\"") == 0)
+		snprintf(out, sizeof out, "%.1f%%", c->num);
+	else
+		snprintf(out, sizeof out, "%g", c->num);
+	return out;
+}
+
+static void tables_show_the_cases(const char *path, const char *what)
+{
+	char *names = ts_xlsx_sheet_names(path);
+	is_str(names, "產出 Outputs,成效 Outcomes,前後測 Pre-post,數據 Data",
+	       "%s: the sheets, zh-HK first", what);
+	free(names);
+
+	struct ts_xlsx_sheet s;
+	ts_xlsx_read(path, "產出 Outputs", &s);
+	const char *g1 = "小組 Group: G1 Counselling group";
+	int r = block_row(&s, g1, "招收人數 Enrolled");
+	ok(r > 0, "%s: G1's block has Enrolled", what);
+	is_str(shown(&s, r, 1), "40", "%s: agreed level 40", what);
+	is_str(shown(&s, r, 2), "49", "%s: 49 enrolled", what);
+	is_str(shown(&s, r, 3), "122.5%", "%s: achievement 122.5%%", what);
+	r = block_row(&s, g1, "出席不少於指定節數 Retention (attended at least N sessions)");
+	is_str(shown(&s, r, 2), "63.3%", "%s: retention shown 63.3%%", what);
+	ok(r > 0 && fabs(ts_xlsx_at(&s, r, 2)->num - 3100.0 / 49) < 1e-9,
+	   "%s: and held unrounded as a number", what);
+	is_str(shown(&s, r, 4), "31", "%s: retention numerator 31", what);
+	is_str(shown(&s, r, 5), "49", "%s: retention denominator 49", what);
+	r = block_row(&s, "小組 Group: G2 Education talks", "計算節數 Sessions delivered (counted)");
+	is_str(shown(&s, r, 2), "4", "%s: G2 delivered 4 (59 minutes none, a whole day 3)", what);
+	r = block_row(&s, "小組類別 Group kind: 輔導 counselling",
+		      "出席不少於指定節數 Retention (attended at least N sessions)");
+	is_str(shown(&s, r, 1), "60.0%", "%s: the kind's retention level 60%%", what);
+	is_str(shown(&s, r, 3), "105.4%", "%s: and its achievement 105.4%%", what);
+	const struct ts_xlsx_cell *t = ts_xlsx_at(&s, 1, 0);
+	ok(t && t->is_text && strstr(t->text, "期間 Period:"), "%s: the period in the title: %s",
+	   what, t && t->is_text ? t->text : "");
+	ts_xlsx_release(&s);
+
+	ts_xlsx_read(path, "成效 Outcomes", &s);
+	r = block_row(&s, g1, "今日活動意見：正面回應 Your views on today: positive");
+	is_str(shown(&s, r, 1), "95.8%", "%s: satisfied 95.8%%", what);
+	is_str(shown(&s, r, 2), "69", "%s: 69 satisfied", what);
+	is_str(shown(&s, r, 3), "72", "%s: of 72 forms", what);
+	is_str(shown(&s, r, 4), "90.0%", "%s: against 90%%", what);
+	r = block_row(&s, g1, "近況問卷：有改善 How you have been: improved");
+	is_str(shown(&s, r, 1), "81.3%", "%s: PHQ-9 improved 81.3%%", what);
+	is_str(shown(&s, r, 2), "61", "%s: 61 improved", what);
+	is_str(shown(&s, r, 3), "75", "%s: of 75 pairs", what);
+	ts_xlsx_release(&s);
+
+	ts_xlsx_read(path, "前後測 Pre-post", &s);
+	r = block_row(&s, g1, "近況問卷 How you have been");
+	is_str(shown(&s, r, 1), "152", "%s: 152 PHQ-9 forms", what);
+	is_str(shown(&s, r, 2), "75", "%s: 75 pairs", what);
+	char got[128];
+	snprintf(got, sizeof got, "%s", shown(&s, r, 3));
+	for (int c = 4; c <= 8; c++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), " %s", shown(&s, r, c));
+	is_str(got, "61 81.3% 8 10.7% 6 8.0%", "%s: improved, no change, worse", what);
+	is_str(shown(&s, r, 11), "74", "%s: df 74", what);
+	const struct ts_xlsx_cell *p = r < 0 ? NULL : ts_xlsx_at(&s, r, 12);
+	ok(p && !p->is_text && p->num > 0 && p->num < 1e-6 && strstr(p->format, "<0.001"),
+	   "%s: p is a tiny number, shown <0.001", what);
+	ok(r > 0 && ts_xlsx_at(&s, r, 10)->num < -5, "%s: t is strongly negative", what);
+	r = block_row(&s, "小組 Group: G2 Education talks", "近況問卷 How you have been");
+	is_str(shown(&s, r, 10), "少於兩對 fewer than two pairs", "%s: one pair: no t, in words",
+	       what);
+	is_str(shown(&s, r, 9), "-12", "%s: one pair: mean change -12", what);
+	ts_xlsx_release(&s);
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+		bail_out("cannot write %s", path);
+}
+
+static void test_xlsx(const char *from, const char *to, const char *csv)
+{
+	char path[400];
+	snprintf(path, sizeof path, "%s/report.xlsx", srv.dir);
+	char *out = NULL, *err = NULL;
+	is_int(ts_cli(&srv, &out, &err, "report", "--from", from, "--to", to, "--xlsx", path,
+		      NULL), 0, "report --xlsx succeeds");
+	ok(out && strstr(out, "wrote"), "it says what it wrote: %s", out);
+	free(out);
+	free(err);
+	data_sheet_is_csv(path, csv, "CLI");
+	tables_show_the_cases(path, "CLI");
+
+	char url[200];
+	snprintf(url, sizeof url, "/api/v1/indicators.xlsx?from=%s&to=%s&programme=P1", from, to);
+	struct ts_response r;
+	ts_request(&worker, "GET", url, NULL, &r);
+	is_int(r.status, 200, "GET /api/v1/indicators.xlsx");
+	ok(strstr(r.headers, "Content-Type: application/vnd.openxmlformats-officedocument."
+				"spreadsheetml.sheet"), "the XLSX content type");
+	char disp[160];
+	snprintf(disp, sizeof disp, "attachment; filename=\"indicators_%s_%s.xlsx\"", from, to);
+	ok(strstr(r.headers, disp), "downloaded as indicators_FROM_TO.xlsx");
+	ok(r.len > 4 && memcmp(r.body, "PK", 2) == 0, "a zip file (%zu bytes)", r.len);
+	snprintf(path, sizeof path, "%s/api.xlsx", srv.dir);
+	write_file(path, r.body, r.len);
+	ts_response_release(&r);
+
+	snprintf(url, sizeof url, "/api/v1/indicators.csv?from=%s&to=%s&programme=P1", from, to);
+	ts_request(&worker, "GET", url, NULL, &r);
+	data_sheet_is_csv(path, r.body, "API");
+	ts_response_release(&r);
+	tables_show_the_cases(path, "API");
+	struct ts_xlsx_sheet s;
+	ts_xlsx_read(path, "產出 Outputs", &s);
+	const struct ts_xlsx_cell *t = ts_xlsx_at(&s, 1, 0);
+	ok(t && t->is_text && strstr(t->text, "計劃 Programme: P1 Programme one"),
+	   "API: the programme in the title row");
+	ts_xlsx_release(&s);
+
+	ts_request(&worker, "GET", "/api/v1/indicators.xlsx?programme=NOPE", NULL, &r);
+	is_int(r.status, 400, "xlsx: an unknown programme is refused");
+	is_str(ts_error_field(&r), "programme", "xlsx: the parameter is named");
+	ts_response_release(&r);
+
+	ts_request(&admin, "GET", "/api/v1/audit?entity=programme", NULL, &r);
+	json_t *items = r.json ? json_object_get(r.json, "items") : NULL, *it;
+	size_t i;
+	bool audited = false;
+	json_array_foreach(items, i, it) {
+		json_t *detail = json_object_get(it, "detail");
+		if (strcmp(json_string_value(json_object_get(it, "action")), "export_indicators") == 0 &&
+		    json_is_string(json_object_get(detail, "format")) &&
+		    strcmp(json_string_value(json_object_get(detail, "format")), "xlsx") == 0)
+			audited = true;
+	}
+	ok(audited, "the XLSX export is in the audit log");
+	ts_response_release(&r);
+}
+
 static void test_report(void)
 {
 	int64_t now = tp_now();
@@ -438,6 +645,7 @@ static void test_report(void)
 	ok(r.body && strstr(r.body, "export_indicators"), "the CSV export is in the audit log");
 	ts_response_release(&r);
 
+	test_xlsx(from, to, out);
 	free(out);
 	free(err);
 	is_int(ts_cli(&srv, &out, &err, "report", "--programme", "NOPE", NULL), 1,

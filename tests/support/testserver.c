@@ -213,6 +213,7 @@ void ts_request_raw(struct ts_client *c, const char *method, const char *path,
 		bail_out("%s %s: %s", method, path, curl_easy_strerror(rc));
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	r->body = data.data ? data.data : strdup("");
+	r->len = data.len;
 	r->headers = head.data ? head.data : strdup("");
 	r->json = json_loads(r->body, 0, NULL);
 }

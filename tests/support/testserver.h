@@ -56,6 +56,7 @@ struct ts_client {
 struct ts_response {
 	long status;
 	char *body;         /* NUL-terminated */
+	size_t len;         /* bytes in body (a binary body may hold NULs) */
 	json_t *json;       /* parsed body, or NULL when not JSON */
 	char *headers;
 };

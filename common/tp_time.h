@@ -54,6 +54,18 @@ int64_t tp_now(void);
  * tests; safe to call while other threads read the time. */
 void tp_time_set_clock(int64_t (*now)(void));
 
+/*
+ * For end-to-end tests only: makes tp_now() read "now" from the file at
+ * path (a decimal Unix time, optionally followed by whitespace) on every
+ * call, so that a test moves the clock of a running daemon by rewriting
+ * the file. The path is copied. Returns 0, -ENAMETOOLONG, or -EINVAL when
+ * the file cannot be read as a time now (the clock is then left as it
+ * was). While in use, a read that fails later gives the last time read
+ * (logged once). NULL restores the system clock. Call it before other
+ * threads start.
+ */
+int tp_time_use_clock_file(const char *path);
+
 /* The current Unix time in milliseconds from CLOCK_REALTIME, for durations
  * and log stamps. It ignores the injected clock, so never mix it with
  * tp_now() in logic that tests drive through the clock. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* 2026-11-22T05:00:00Z */
 #define T0 INT64_C(1795323600)
@@ -235,6 +236,39 @@ static void test_clock(void)
 	ok(llabs(tp_now() - (int64_t)time(NULL)) <= 5, "NULL restores the system clock");
 }
 
+static void write_clock(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		bail_out("cannot write %s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_clock_file(void)
+{
+	char dir[] = "/tmp/tp-clock-XXXXXX";
+	if (!mkdtemp(dir))
+		bail_out("mkdtemp");
+	char path[64];
+	snprintf(path, sizeof path, "%s/now", dir);
+	is_int(tp_time_use_clock_file(path), -EINVAL, "a missing clock file is refused");
+	ok(llabs(tp_now() - (int64_t)time(NULL)) <= 5, "and the system clock stays");
+	write_clock(path, "soon");
+	is_int(tp_time_use_clock_file(path), -EINVAL, "so is one that holds no time");
+	write_clock(path, "1795276800\n");
+	is_int(tp_time_use_clock_file(path), 0, "a clock file with a time is taken");
+	is_int(tp_now(), 1795276800, "tp_now reads it");
+	write_clock(path, "1795363200");
+	is_int(tp_now(), 1795363200, "rewriting the file moves the clock a day on");
+	write_clock(path, "");
+	is_int(tp_now(), 1795363200, "a file caught half-written keeps the last time");
+	tp_time_use_clock_file(NULL);
+	ok(llabs(tp_now() - (int64_t)time(NULL)) <= 5, "NULL restores the system clock");
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	/* Nothing may depend on the process's time zone. */
@@ -245,5 +279,6 @@ int main(void)
 	test_date();
 	test_format();
 	test_clock();
+	test_clock_file();
 	return done_testing();
 }

@@ -49,6 +49,8 @@ struct srv_app {
 	int64_t session_seconds; /* staff browser session lifetime */
 	bool cookie_secure;      /* mark cookies Secure (behind HTTPS) */
 	bool dev_mode;
+	int quiet_start, quiet_end; /* quiet hours, minutes of the Hong Kong day
+				     * (equal: none); see messages.h */
 };
 
 /* The per-request state, in req->user. */

@@ -12,6 +12,7 @@
 #include "import.h"
 #include "indicators.h"
 #include "indicators_xlsx.h"
+#include "messages.h"
 #include "programmes.h"
 #include "resource.h"
 #include "schema.h"
@@ -44,6 +45,8 @@ static const struct tp_config_key srv_config_keys[] = {
 	{ "cookie_secure", "0", "1 to mark cookies Secure (when served over HTTPS)" },
 	{ "log_level", "info", "debug, info, warn or error" },
 	{ "dev_mode", "0", "1 in development only: phone sign-in codes are written to the log" },
+	{ "quiet_hours", "21:00-09:00", "HH:MM-HH:MM, Hong Kong time, when reminders wait (none: never)" },
+	{ "clock_file", NULL, "for tests only (needs dev_mode = 1): read the time from this file" },
 	{ NULL, NULL, NULL },
 };
 
@@ -103,6 +106,26 @@ static int srv_app_open(struct srv_app *app)
 	tp_log_set_level(lvl);
 	app->cookie_secure = strcmp(tp_config_get(&app->config, "cookie_secure"), "1") == 0;
 	app->dev_mode = strcmp(tp_config_get(&app->config, "dev_mode"), "1") == 0;
+	const char *quiet = tp_config_get(&app->config, "quiet_hours");
+	if (srv_quiet_parse(quiet, &app->quiet_start, &app->quiet_end) < 0) {
+		fprintf(stderr, "touchpoint-server: quiet_hours '%s' must be HH:MM-HH:MM (Hong Kong"
+			" time) or none\n", quiet);
+		return -EINVAL;
+	}
+	const char *clock = tp_config_get(&app->config, "clock_file");
+	if (clock && *clock) {
+		if (!app->dev_mode) {
+			fprintf(stderr, "touchpoint-server: clock_file is for tests only and needs"
+				" dev_mode = 1\n");
+			return -EINVAL;
+		}
+		if (tp_time_use_clock_file(clock) < 0) {
+			fprintf(stderr, "touchpoint-server: clock_file %s must hold a Unix time\n",
+				clock);
+			return -EINVAL;
+		}
+		tp_warn("the clock is read from %s (tests only)", clock);
+	}
 	/* The default "assets" is the source tree's; an installed server finds
 	 * its pages where make install put them. */
 	const char *assets = tp_config_get(&app->config, "assets");

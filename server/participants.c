@@ -83,6 +83,10 @@ static const struct srv_field srv_participant_fields[] = {
 	{ "consent_on", SRV_F_DATE, 0, 0, 0, NULL, NULL, NULL },
 	{ "consent_how", SRV_F_ENUM, 0, 0, 0, srv_consent_ways, NULL, NULL },
 	{ "note", SRV_F_LONGTEXT, SRV_F_PRIVATE, 0, 2000, NULL, NULL, NULL },
+	/* Set when she replies STOP (or her provider says she did), cleared by
+	 * START: while set she is sent nothing. */
+	{ "opted_out_at", SRV_F_TIME, SRV_F_READONLY, 0, 0, NULL, NULL, NULL },
+	{ "opted_out_how", SRV_F_TEXT, SRV_F_READONLY, 0, 200, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 

@@ -3,6 +3,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "checkins.h"
+#include "messages.h"
 #include "tp_alloc.h"
 #include "tp_buf.h"
 #include "tp_db.h"
@@ -417,6 +418,31 @@ static void srv_phone_hash(const char *e164, char out[65])
 	free(text);
 }
 
+/* Queues the text that carries a sign-in code, in her language; nothing
+ * in it says what the service is. */
+static int srv_phone_code_message(sqlite3 *w, int64_t participant_id, const char *code,
+				  int64_t now, const struct srv_actor *actor, int64_t *id,
+				  const char **not_sent)
+{
+	char *lang = NULL;
+	int r = tp_db_text(w, &lang, "SELECT lang FROM participants WHERE id = ?", "i",
+			   participant_id);
+	if (r < 0)
+		return r;
+	char *body = strcmp(lang, "en") == 0
+		? tp_xasprintf("Your sign-in code is %s. It works for %d minutes. If you did not"
+			       " ask for it, ignore this message.", code, SRV_CODE_SECONDS / 60)
+		: tp_xasprintf("你的登入碼是 %s，%d分鐘內有效。如果不是你要求的，請不用理會。", code,
+			       SRV_CODE_SECONDS / 60);
+	struct srv_message_new m = { .participant_id = participant_id, .kind = "code",
+				     .body = body, .not_before = now,
+				     .deliver_by = now + SRV_CODE_SECONDS, .quiet_hours = false };
+	r = srv_message_queue(w, &m, actor->label, id, not_sent);
+	free(body);
+	free(lang);
+	return r;
+}
+
 int srv_phone_code(struct tp_http_request *req)
 {
 	struct srv_app *app = srv_app_of(req);
@@ -472,7 +498,8 @@ int srv_phone_code(struct tp_http_request *req)
 			r = 0;
 		}
 	}
-	int64_t code_id = 0;
+	int64_t code_id = 0, message_id = 0;
+	const char *not_sent = NULL;
 	if (r == 0)
 		r = tp_db_run(w, "INSERT INTO phone_codes (phone_hash, participant_id, session_id,"
 				 " code_hash, created_at, expires_at) VALUES (?, nullif(?, 0), ?, ?,"
@@ -486,21 +513,26 @@ int srv_phone_code(struct tp_http_request *req)
 					   "code_id", (json_int_t)code_id);
 		r = srv_audit(w, &actor, "phone_code", "participant", participant_id, detail);
 		json_decref(detail);
+		/* The code goes as a text of its own: at once, day or night, and
+		 * not after it has expired. */
+		if (r == 0 && participant_id)
+			r = srv_phone_code_message(w, participant_id, code, now, &actor,
+						   &message_id, &not_sent);
 	}
 	r = srv_store_write_end(&app->store, r);
 	if (r == 0) {
-		if (!participant_id) {
+		if (!participant_id)
 			tp_info("phone code %lld asked for a number no participant has; not sent",
 				(long long)code_id);
-		} else if (app->dev_mode) {
+		else if (not_sent)
+			tp_warn("phone code for participant %lld could not be sent: %s",
+				(long long)participant_id, not_sent);
+		else
+			tp_info("phone code for participant %lld queued as message %lld",
+				(long long)participant_id, (long long)message_id);
+		/* In development the code is in the log too (no gateway may run). */
+		if (participant_id && app->dev_mode)
 			tp_warn("phone code for participant %lld: %s", (long long)participant_id, code);
-		} else {
-			/* TODO(gateway issue): queue the code as an SMS or WhatsApp message
-			 * through the outbox once the messaging gateway exists. Until then
-			 * nothing is sent outside development mode, and the log says so. */
-			tp_warn("phone code for participant %lld could not be sent: there is no"
-				" messaging gateway yet", (long long)participant_id);
-		}
 	}
 done:
 	json_decref(in);

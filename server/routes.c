@@ -13,11 +13,13 @@
 #include "devices.h"
 #include "enrolments.h"
 #include "forms.h"
+#include "gateway.h"
 #include "groups.h"
 #include "import.h"
 #include "indicators.h"
 #include "indicators_xlsx.h"
 #include "kiosk_sync.h"
+#include "messages.h"
 #include "ops.h"
 #include "pairing.h"
 #include "participants.h"
@@ -80,6 +82,18 @@ const struct tp_route srv_routes[] = {
 	{ "GET", "/api/v1/forms/{key}", srv_form_get, ALLOW(KIOSK_READ) },
 	{ "POST", "/api/v1/responses", srv_response_post, ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
 	{ "GET", "/api/v1/responses", srv_responses_list, ALLOW(STAFF_READ) },
+
+	/* Messages: staff read them and send a one-off text; the gateway alone
+	 * claims, reports and hands in (gateway.h). */
+	{ "GET", "/api/v1/messages", srv_messages_list, ALLOW(STAFF_WRITE) },
+	{ "POST", "/api/v1/messages", srv_message_post, ALLOW(STAFF_WRITE) },
+	{ "GET", "/api/v1/messages/{id}", srv_message_get, ALLOW(STAFF_WRITE) },
+	{ "GET", "/api/v1/participants/{id}/messages", srv_participant_messages,
+	  ALLOW(STAFF_WRITE) },
+	{ "POST", "/api/v1/gateway/claim", srv_gateway_claim, ALLOW(SRV_P_GATEWAY) },
+	{ "POST", "/api/v1/gateway/messages/{id}/result", srv_gateway_result,
+	  ALLOW(SRV_P_GATEWAY) },
+	{ "POST", "/api/v1/gateway/events", srv_gateway_events, ALLOW(SRV_P_GATEWAY) },
 
 	{ "GET", "/api/v1/indicators", srv_indicators_get, ALLOW(STAFF_READ) },
 	{ "GET", "/api/v1/indicators.csv", srv_indicators_csv, ALLOW(STAFF_READ) },

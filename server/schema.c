@@ -226,10 +226,83 @@ static const char srv_schema_v3[] =
 	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
 	"  UNIQUE (programme_id, scope, indicator));";
 
+/*
+ * Version 4: messages. One row per text, outbound (queued for the gateway,
+ * which claims it with a lease) or inbound (handed in by the gateway, kept
+ * once per provider message id, for good). Each message has a history of
+ * events in plain words for staff. A participant who replied STOP (or whose
+ * provider said so) is opted out until she sends START. The links to
+ * appointments and conversations come with those tables (ALTER TABLE ADD
+ * COLUMN ... REFERENCES), since sqlite refuses rows that name a table that
+ * does not exist yet.
+ */
+static const char srv_schema_v4[] =
+	"ALTER TABLE participants ADD COLUMN opted_out_at INTEGER;"
+	"ALTER TABLE participants ADD COLUMN opted_out_how TEXT;"
+
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  direction TEXT NOT NULL CHECK (direction IN ('out','in')),"
+	"  participant_id INTEGER REFERENCES participants(id),"
+	"  channel TEXT NOT NULL CHECK (channel IN ('sms','whatsapp')),"
+	"  to_addr TEXT,"
+	"  from_addr TEXT,"
+	"  lang TEXT NOT NULL DEFAULT 'zh-HK' CHECK (lang IN ('zh-HK','en')),"
+	"  body TEXT NOT NULL,"
+	/* The template the body was made from and its variables (JSON). */
+	"  template TEXT,"
+	"  vars TEXT,"
+	/* The approved WhatsApp template and its parameters (JSON), and the
+	 * reply buttons (JSON array of {id, title}) when it asks something. */
+	"  wa_template TEXT,"
+	"  buttons TEXT,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('reminder','survey','reply','code','notice','inbound')),"
+	"  not_before INTEGER NOT NULL,"
+	"  deliver_by INTEGER,"
+	"  quiet_hours INTEGER NOT NULL DEFAULT 1 CHECK (quiet_hours IN (0,1)),"
+	"  status TEXT NOT NULL CHECK (status IN ('queued','claimed','sent','delivered','read',"
+	"    'failed','undelivered','expired','withdrawn','unknown','received')),"
+	"  lease TEXT,"
+	"  lease_until INTEGER,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	/* The status the report for the current lease answered: a repeated
+	 * report gets the same answer. */
+	"  result TEXT,"
+	"  provider TEXT,"
+	"  provider_id TEXT,"
+	"  error_code TEXT,"
+	"  reason TEXT,"
+	"  button_id TEXT,"
+	/* Outbound: when the gateway sent it; inbound: when she sent it. */
+	"  sent_at INTEGER,"
+	"  session_id INTEGER REFERENCES sessions(id),"
+	"  created_by TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  CHECK (direction = 'in' OR deliver_by IS NOT NULL),"
+	"  CHECK ((provider IS NULL) = (provider_id IS NULL)),"
+	"  UNIQUE (provider, provider_id));"
+	"CREATE INDEX messages_due ON messages(status, not_before) WHERE direction = 'out';"
+	"CREATE INDEX messages_participant ON messages(participant_id, id);"
+	"CREATE INDEX messages_inbox ON messages(direction, status, id);"
+
+	/* What happened to a message, in order. provider_status is set for
+	 * the provider's status callbacks: each is kept once. */
+	"CREATE TABLE message_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id INTEGER NOT NULL REFERENCES messages(id),"
+	"  at INTEGER NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  provider_status TEXT);"
+	"CREATE INDEX message_events_message ON message_events(message_id, id);"
+	"CREATE UNIQUE INDEX message_events_status ON message_events(message_id, provider_status)"
+	"  WHERE provider_status IS NOT NULL;";
+
 const char *const srv_migrations[] = {
 	srv_schema_v1,
 	srv_schema_v2,
 	srv_schema_v3,
+	srv_schema_v4,
 };
 
 const int srv_migration_count = sizeof srv_migrations / sizeof srv_migrations[0];

@@ -1,0 +1,147 @@
+/* Messaging test support; see testgateway.h. */
+#include "testgateway.h"
+#include "../tap.h"
+#include "tp_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tg_clock_set(struct tg_clock *c, int64_t t)
+{
+	char tmp[360];
+	snprintf(tmp, sizeof tmp, "%s.new", c->path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		bail_out("cannot write the clock file %s", tmp);
+	fprintf(f, "%lld\n", (long long)t);
+	if (fclose(f) != 0 || rename(tmp, c->path) != 0)
+		bail_out("cannot replace the clock file %s", c->path);
+	c->now = t;
+}
+
+void tg_clock_add(struct tg_clock *c, int64_t seconds)
+{
+	tg_clock_set(c, c->now + seconds);
+}
+
+void tg_clock_init(struct tg_clock *c, const struct ts_server *s, int64_t t)
+{
+	snprintf(c->path, sizeof c->path, "%s/clock", s->dir);
+	snprintf(c->env, sizeof c->env, "TOUCHPOINT_CLOCK_FILE=%s", c->path);
+	tg_clock_set(c, t);
+}
+
+int64_t tg_hk(const char *local)
+{
+	int64_t t;
+	if (tp_time_parse(local, &t) < 0)
+		bail_out("bad time %s", local);
+	return t;
+}
+
+void tg_iso(int64_t t, char out[32])
+{
+	tp_time_format_hk(t, out);
+}
+
+json_t *tg_claim(struct ts_client *gw, int limit)
+{
+	struct ts_response r;
+	ts_requestf(gw, "POST", "/api/v1/gateway/claim", &r, "{s:i, s:i}", "limit", limit,
+		    "lease_seconds", 120);
+	if (r.status != 200 || !json_is_array(json_object_get(r.json, "messages")))
+		bail_out("claim: %ld %s", r.status, r.body);
+	json_t *messages = json_incref(json_object_get(r.json, "messages"));
+	ts_response_release(&r);
+	return messages;
+}
+
+json_t *tg_find(json_t *messages, int64_t id)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(messages, i, m) {
+		if (json_integer_value(json_object_get(m, "id")) == id)
+			return m;
+	}
+	return NULL;
+}
+
+void tg_result(struct ts_client *gw, int64_t id, const char *lease, const char *outcome,
+	       const char *provider_id, struct ts_response *r)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/gateway/messages/%lld/result", (long long)id);
+	if (provider_id)
+		ts_requestf(gw, "POST", path, r, "{s:s, s:s, s:s, s:s}", "lease", lease, "outcome",
+			    outcome, "provider", "console", "provider_id", provider_id);
+	else
+		ts_requestf(gw, "POST", path, r, "{s:s, s:s}", "lease", lease, "outcome", outcome);
+}
+
+void tg_inbound(struct ts_client *gw, const char *provider_id, const char *channel,
+		const char *from, const char *text, const char *button_id,
+		struct ts_response *r)
+{
+	ts_requestf(gw, "POST", "/api/v1/gateway/events", r,
+		    "{s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s*}]}", "events", "type",
+		    "inbound", "provider", "console", "provider_id", provider_id, "channel",
+		    channel, "from", from, "to", "+85230001234", "text", text, "button_id",
+		    button_id);
+}
+
+void tg_status(struct ts_client *gw, const char *provider_id, const char *status,
+	       struct ts_response *r)
+{
+	ts_requestf(gw, "POST", "/api/v1/gateway/events", r, "{s:[{s:s, s:s, s:s, s:s}]}",
+		    "events", "type", "status", "provider", "console", "provider_id",
+		    provider_id, "status", status);
+}
+
+json_t *tg_event_result(const struct ts_response *r)
+{
+	return json_array_get(json_object_get(r->json, "results"), 0);
+}
+
+json_t *tg_deliver_all(struct ts_client *gw)
+{
+	json_t *messages = tg_claim(gw, 100);
+	size_t i;
+	json_t *m;
+	json_array_foreach(messages, i, m) {
+		int64_t id = json_integer_value(json_object_get(m, "id"));
+		char pid[64];
+		snprintf(pid, sizeof pid, "console-%lld", (long long)id);
+		struct ts_response r;
+		tg_result(gw, id, json_string_value(json_object_get(m, "lease")), "sent", pid, &r);
+		if (r.status != 200)
+			bail_out("result of %lld: %ld %s", (long long)id, r.status, r.body);
+		ts_response_release(&r);
+	}
+	return messages;
+}
+
+char *tg_history(struct ts_client *staff, int64_t id, char status[32])
+{
+	struct ts_response r;
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/messages/%lld", (long long)id);
+	ts_request(staff, "GET", path, NULL, &r);
+	if (r.status != 200)
+		bail_out("GET %s: %ld %s", path, r.status, r.body);
+	if (status)
+		snprintf(status, 32, "%s", ts_str(&r, "status") ? ts_str(&r, "status") : "");
+	size_t len = 1, i;
+	json_t *h;
+	json_array_foreach(json_object_get(r.json, "history"), i, h)
+		len += strlen(json_string_value(json_object_get(h, "text"))) + 3;
+	char *out = calloc(1, len);
+	json_array_foreach(json_object_get(r.json, "history"), i, h) {
+		if (i)
+			strcat(out, " | ");
+		strcat(out, json_string_value(json_object_get(h, "text")));
+	}
+	ts_response_release(&r);
+	return out;
+}

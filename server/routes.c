@@ -120,6 +120,7 @@ const struct tp_route srv_routes[] = {
 	{ "GET", "/s/{key}", srv_session_landing, ALLOW(SRV_P_PUBLIC) },
 	{ "GET", "/", srv_static_file, ALLOW(SRV_P_PUBLIC) },
 	{ "GET", "/vendor/{file}", srv_static_file, ALLOW(SRV_P_PUBLIC) },
+	{ "GET", "/pages/{file}", srv_static_file, ALLOW(SRV_P_PUBLIC) },
 	{ "GET", "/{file}", srv_static_file, ALLOW(SRV_P_PUBLIC) },
 };
 

@@ -15,8 +15,9 @@
 
 /*
  * The file's folder is the path's: "/app.js" is console/app.js and
- * "/vendor/x.js" console/vendor/x.js. Only the folders routes.c names reach
- * here, and {file} never holds a slash.
+ * "/vendor/x.js" console/vendor/x.js (and /pages/, the console's page
+ * modules). Only the folders routes.c names reach here, and {file} never
+ * holds a slash.
  */
 int srv_static_file(struct tp_http_request *req)
 {

@@ -1,0 +1,342 @@
+// One participant: enrol someone new, edit her, her page (details, groups,
+// attendance), and her QR card: a printable page whose QR carries only her
+// card token, and a reissue for a lost card (the old one stops at once).
+
+import { registerPage, href } from '../shell.js';
+import { errorText, get, isQuiet, list, patch, post, query } from '../api.js';
+import { el, fill, hkTime } from '../dom.js';
+import { form } from '../forms.js';
+import { addStrings, collator, dateTime, shortDate, t, tCode } from '../i18n.js';
+
+const CHANNELS = ['sms', 'whatsapp', 'none'];
+const LANGS = ['zh-HK', 'en'];
+const CONSENT_WAYS = ['written', 'verbal', 'online', 'other'];
+
+function participantFields() {
+  return [
+    { name: 'alias', label: 'f_alias', required: true, max: 40, hint: 'h_alias' },
+    { name: 'ref', label: 'f_ref', max: 64, hint: 'h_ref' },
+    { name: 'phone', label: 'f_phone', type: 'tel', hint: 'h_phone', autocomplete: 'off' },
+    {
+      name: 'channel', label: 'f_channel', type: 'select', required: true,
+      options: CHANNELS.map((c) => ({ value: c, label: 'channel_' + c })),
+      validate: (v, vals) => (v !== 'none' && !vals.phone ? 'err_channel_phone' : null),
+    },
+    { name: 'lang', label: 'f_lang', type: 'select', required: true, options: LANGS.map((l) => ({ value: l, label: 'lang_' + l })) },
+    { name: 'consent', label: 'f_consent', type: 'checkbox', hint: 'h_consent', wide: true },
+    { name: 'consent_on', label: 'f_consent_on', type: 'date', required: true, show: (v) => v.consent },
+    {
+      name: 'consent_how', label: 'f_consent_how', type: 'select', required: true, show: (v) => v.consent,
+      options: CONSENT_WAYS.map((w) => ({ value: w, label: 'consent_' + w })),
+    },
+    { name: 'note', label: 'f_note', type: 'textarea', max: 2000, hint: 'h_note', wide: true },
+  ];
+}
+
+/* ------------------------------------------------------------ enrol, edit */
+
+function mountNew(view, params, ctx) {
+  const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+  const f = form({
+    key: 'participant-new',
+    fields: participantFields(),
+    initial: { channel: 'sms', lang: 'zh-HK', consent: false, consent_on: today, consent_how: 'written' },
+    submit: 'enrol_button',
+    onSubmit: async (values) => {
+      const body = {};
+      for (const [k, v] of Object.entries(values)) if (v !== null && v !== '') body[k] = v;
+      if (!body.phone && body.channel !== 'none') body.channel = 'none';
+      const made = await post('/api/v1/participants', body);
+      ctx.go('/participants/' + made.id + '?new=1');
+    },
+  });
+  view.append(
+    el('p', { className: 'crumbs' }, el('a', { href: href('/participants') }, '‹ ' + t('nav_participants'))),
+    el('section', { className: 'panel' }, el('h1', {}, t('enrol_title')), f.node));
+  queueMicrotask(() => f.input('alias').focus());
+}
+
+function mountEdit(view, params, ctx) {
+  const id = Number(params.id);
+  const status = el('p', { className: 'section-status', role: 'status' }, t('loading'));
+  const panel = el('section', { className: 'panel' }, el('h1', {}, t('edit_title')), status);
+  view.append(el('p', { className: 'crumbs' }, el('a', { href: href('/participants/' + id) }, '‹ ' + t('back'))), panel);
+  get('/api/v1/participants/' + id).then((p) => {
+    if (!ctx.alive()) return;
+    status.remove();
+    const f = form({
+      key: 'participant-edit-' + id,
+      fields: participantFields(),
+      initial: p,
+      onSubmit: async (values) => {
+        await patch('/api/v1/participants/' + id, values);
+        ctx.go('/participants/' + id);
+      },
+    });
+    panel.append(f.node);
+  }).catch((err) => {
+    if (!isQuiet(err)) status.textContent = t('load_failed', { msg: errorText(err) });
+  });
+}
+
+/* --------------------------------------------------------------- her page */
+
+function fact(label, value, testid) {
+  return [el('dt', {}, t(label)), el('dd', { dataset: testid ? { testid } : undefined }, value ?? t('none'))];
+}
+
+function mountPage(view, params, ctx) {
+  const id = Number(params.id);
+  const fresh = ctx.query.get('new') === '1';
+  const body = el('div', { className: 'stack' }, el('p', { className: 'section-status' }, t('loading')));
+  view.append(el('p', { className: 'crumbs' }, el('a', { href: href('/participants') }, '‹ ' + t('nav_participants'))), body);
+  const notice = el('div', { className: 'notice-slot', 'aria-live': 'polite' });
+
+  async function load() {
+    let p;
+    let enrolments;
+    let attendance;
+    try {
+      [p, enrolments, attendance] = await Promise.all([
+        get('/api/v1/participants/' + id),
+        list(query('/api/v1/enrolments', { participant_id: id })),
+        get('/api/v1/participants/' + id + '/attendance').catch(() => null),
+      ]);
+    } catch (err) {
+      if (isQuiet(err) || !ctx.alive()) return;
+      fill(body, el('p', { className: 'notice notice-error' }, t('load_failed', { msg: errorText(err) })));
+      return;
+    }
+    if (!ctx.alive()) return;
+    fill(body, detailsPanel(p), groupsPanel(p, enrolments), attendance ? attendancePanel(attendance) : null);
+  }
+
+  function detailsPanel(p) {
+    const worker = ctx.can('worker');
+    const consent = p.consent
+      ? t('consent_yes', { on: p.consent_on ? shortDate(p.consent_on) : '?', how: p.consent_how ? t('consent_' + p.consent_how) : '?' })
+      : t('consent_no');
+    const actions = worker && !p.archived_at ? el('div', { className: 'toolbar' },
+      el('a', { className: 'btn btn-primary', href: href('/participants/' + p.id + '/card') }, t('print_card')),
+      el('a', { className: 'btn btn-secondary', href: href('/participants/' + p.id + '/edit') }, t('edit')),
+      reissueButton(p)) : null;
+    return el('section', { className: 'panel' },
+      el('div', { className: 'section-head' }, el('h1', { dataset: { testid: 'alias' } }, p.alias), el('span', { className: 'ref' }, p.ref || '')),
+      fresh ? el('p', { className: 'notice notice-ok' }, t('enrolled_ok', { alias: p.alias })) : null,
+      notice,
+      el('dl', { className: 'facts' },
+        'phone' in p ? fact('f_phone', p.phone || t('no_phone'), 'phone') : null,
+        fact('f_channel', tCode('channel_', p.channel)),
+        fact('f_lang', tCode('lang_', p.lang)),
+        fact('f_consent', consent, 'consent'),
+        p.card_issued_at ? fact('card_issued', dateTime(p.card_issued_at)) : null,
+        'note' in p && p.note ? fact('f_note', p.note) : null),
+      actions);
+  }
+
+  // Two steps: the first press says what will happen, the second does it.
+  function reissueButton(p) {
+    const button = el('button', { type: 'button', className: 'btn btn-secondary' }, t('reissue_card'));
+    let armed = false;
+    button.addEventListener('click', async () => {
+      if (!armed) {
+        armed = true;
+        button.className = 'btn btn-danger';
+        button.textContent = t('reissue_confirm');
+        fill(notice, el('p', { className: 'notice notice-warn' }, t('reissue_warning')));
+        return;
+      }
+      button.disabled = true;
+      try {
+        await post('/api/v1/participants/' + p.id + '/card');
+        ctx.go('/participants/' + p.id + '/card?reissued=1');
+      } catch (err) {
+        button.disabled = false;
+        if (!isQuiet(err)) fill(notice, el('p', { className: 'notice notice-error', role: 'alert' }, errorText(err)));
+      }
+    });
+    return button;
+  }
+
+  function groupsPanel(p, enrolments) {
+    const rows = enrolments.sort((a, b) => collator().compare(a.group_name || '', b.group_name || ''))
+      .map((e) => el('li', { className: 'result-row' },
+        el('div', { className: 'result-info' },
+          el('a', { className: 'group-name', href: href('/groups/' + e.group_id) }, e.group_name),
+          el('span', { className: 'result-facts' }, t('enrolled_on', { d: shortDate(e.enrolled_on) })))));
+    return el('section', { className: 'panel', dataset: { testid: 'her-groups' } },
+      el('div', { className: 'section-head' }, el('h2', {}, t('her_groups'))),
+      rows.length ? el('ul', { className: 'plain-list' }, rows) : el('p', { className: 'muted' }, t('no_groups')),
+      ctx.can('worker') && !p.archived_at ? enrolForm(p, enrolments) : null);
+  }
+
+  function enrolForm(p, enrolments) {
+    const holder = el('div', { className: 'enrol-in' });
+    list('/api/v1/groups').then((groups) => {
+      if (!ctx.alive()) return;
+      const taken = new Set(enrolments.map((e) => e.group_id));
+      const free = groups.filter((g) => !taken.has(g.id)).sort((a, b) => collator().compare(a.name, b.name));
+      if (!free.length) return;
+      const f = form({
+        key: 'enrol-' + p.id,
+        className: 'form-inline',
+        fields: [{ name: 'group_id', label: 'enrol_in', type: 'select', required: true, options: free.map((g) => ({ value: String(g.id), text: g.name })) }],
+        submit: 'enrol_in_button',
+        onSubmit: async (v) => {
+          await post('/api/v1/enrolments', { group_id: Number(v.group_id), participant_id: p.id });
+          load();
+        },
+      });
+      holder.append(f.node);
+    }).catch(() => {});
+    return holder;
+  }
+
+  function attendancePanel(data) {
+    const items = data.items || [];
+    return el('section', { className: 'panel', dataset: { testid: 'her-attendance' } },
+      el('div', { className: 'section-head' }, el('h2', {}, t('her_attendance')),
+        el('span', { className: 'section-sub' }, t('attended_n', { n: items.filter((a) => !a.undone_at).length }))),
+      items.length === 0 ? el('p', { className: 'muted' }, t('no_attendance'))
+          : el('ul', { className: 'plain-list' }, items.map((a) => el('li', { className: 'result-row' + (a.undone_at ? ' is-undone' : '') },
+            el('div', { className: 'result-info' },
+              el('a', { href: href('/sessions/' + a.session_id) }, a.title || a.group_name),
+              el('span', { className: 'result-facts' },
+                [shortDate(a.starts_at) + ' ' + hkTime(a.starts_at), a.group_name, tCode('method_', a.method),
+                  a.walk_in ? t('walk_in') : null, a.undone_at ? t('undone_because', { why: a.undo_reason || '' }) : null]
+                  .filter(Boolean).join(' · ')))))));
+  }
+
+  load();
+  ctx.onResume(load);
+}
+
+/* ------------------------------------------------------------- the card */
+
+function mountCard(view, params, ctx) {
+  const id = Number(params.id);
+  const reissued = ctx.query.get('reissued') === '1';
+  view.classList.add('print-view');
+  const img = el('img', { className: 'card-image', src: '/api/v1/participants/' + id + '/card.svg?v=' + Date.now(), alt: t('card_alt'), dataset: { testid: 'card' } });
+  view.append(
+    el('div', { className: 'no-print' },
+      el('p', { className: 'crumbs' }, el('a', { href: href('/participants/' + id) }, '‹ ' + t('back'))),
+      el('h1', {}, t('card_title')),
+      reissued ? el('p', { className: 'notice notice-ok' }, t('reissued_ok')) : null,
+      el('p', {}, t('card_help')),
+      el('div', { className: 'toolbar' },
+        el('button', { type: 'button', className: 'btn btn-primary', onClick: () => window.print() }, t('print')))),
+    el('div', { className: 'card-sheet' }, img));
+}
+
+registerPage({ path: '/participants/new', navParent: '/participants', role: 'worker', mount: mountNew });
+registerPage({ path: '/participants/:id/edit', navParent: '/participants', role: 'worker', mount: mountEdit });
+registerPage({ path: '/participants/:id/card', navParent: '/participants', role: 'worker', mount: mountCard });
+registerPage({ path: '/participants/:id', navParent: '/participants', role: 'viewer', mount: mountPage });
+
+addStrings({
+  'zh-HK': {
+    enrol_title: '登記新參加者',
+    enrol_button: '登記',
+    edit_title: '修改參加者資料',
+    edit: '修改資料',
+    f_alias: '稱呼',
+    h_alias: '她希望被稱呼的名字，不必是真實姓名。會印在卡上。',
+    f_ref: '編號',
+    h_ref: '中心自己的編號；留空會自動編配。',
+    f_phone: '電話',
+    h_phone: '香港號碼 8 位數字，或以 + 開頭的海外號碼。',
+    f_channel: '訊息方式',
+    channel_sms: '短訊',
+    channel_whatsapp: 'WhatsApp',
+    channel_none: '不發訊息',
+    err_channel_phone: '要發訊息，請先填寫電話；或選「不發訊息」。',
+    f_lang: '語言',
+    'lang_zh-HK': '中文',
+    lang_en: '英文',
+    f_consent: '同意接收提示訊息',
+    h_consent: '只在她同意後才剔選，並記下日期及方式。',
+    f_consent_on: '同意日期',
+    f_consent_how: '同意方式',
+    consent_written: '書面',
+    consent_verbal: '口頭',
+    consent_online: '網上',
+    consent_other: '其他',
+    consent_yes: '已同意（{on}，{how}）',
+    consent_no: '未同意',
+    f_note: '備註',
+    h_note: '只有職員看到。',
+    enrolled_ok: '已登記 {alias}。可以列印她的卡。',
+    print_card: '列印參加者卡',
+    reissue_card: '補發新卡',
+    reissue_confirm: '確認補發',
+    reissue_warning: '補發後舊卡會即時失效。再按一次確認。',
+    card_issued: '卡發出日期',
+    her_groups: '小組',
+    no_groups: '未有參加任何小組。',
+    enrolled_on: '{d} 加入',
+    enrol_in: '加入小組',
+    enrol_in_button: '加入',
+    her_attendance: '出席紀錄',
+    attended_n: '共 {n} 次',
+    no_attendance: '未有出席紀錄。',
+    undone_because: '已取消：{why}',
+    card_title: '參加者卡',
+    card_help: '卡上只有二維碼和稱呼。列印後剪下，交給參加者。',
+    card_alt: '參加者卡，印有二維碼',
+    print: '列印',
+    reissued_ok: '已補發新卡，舊卡已即時失效。',
+  },
+  en: {
+    enrol_title: 'Enrol someone new',
+    enrol_button: 'Enrol',
+    edit_title: 'Edit participant',
+    edit: 'Edit',
+    f_alias: 'Alias',
+    h_alias: 'The name she wants to be called; need not be her legal name. Printed on her card.',
+    f_ref: 'Reference',
+    h_ref: 'The centre’s own reference; left empty, one is given.',
+    f_phone: 'Phone',
+    h_phone: '8 digits for Hong Kong, or an overseas number starting with +.',
+    f_channel: 'Messages by',
+    channel_sms: 'SMS',
+    channel_whatsapp: 'WhatsApp',
+    channel_none: 'No messages',
+    err_channel_phone: 'Messages need a phone number; or choose “No messages”.',
+    f_lang: 'Language',
+    'lang_zh-HK': 'Chinese',
+    lang_en: 'English',
+    f_consent: 'Agrees to receive reminders',
+    h_consent: 'Tick only once she has agreed, and record when and how.',
+    f_consent_on: 'Agreed on',
+    f_consent_how: 'Agreed how',
+    consent_written: 'in writing',
+    consent_verbal: 'verbally',
+    consent_online: 'online',
+    consent_other: 'other',
+    consent_yes: 'Agreed ({on}, {how})',
+    consent_no: 'Not agreed',
+    f_note: 'Note',
+    h_note: 'Seen by staff only.',
+    enrolled_ok: '{alias} is enrolled. You can print her card now.',
+    print_card: 'Print her card',
+    reissue_card: 'Reissue a lost card',
+    reissue_confirm: 'Confirm reissue',
+    reissue_warning: 'The old card stops working at once. Press again to confirm.',
+    card_issued: 'Card issued',
+    her_groups: 'Groups',
+    no_groups: 'Not in any group.',
+    enrolled_on: 'joined {d}',
+    enrol_in: 'Enrol in a group',
+    enrol_in_button: 'Enrol',
+    her_attendance: 'Attendance',
+    attended_n: '{n} in all',
+    no_attendance: 'No attendance yet.',
+    undone_because: 'undone: {why}',
+    card_title: 'Participant card',
+    card_help: 'The card carries only a QR code and her alias. Print, cut out and hand it to her.',
+    card_alt: 'Participant card with a QR code',
+    print: 'Print',
+    reissued_ok: 'A new card is issued; the old one has stopped working.',
+  },
+});

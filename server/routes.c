@@ -12,6 +12,7 @@
 #include "checkins.h"
 #include "devices.h"
 #include "enrolments.h"
+#include "followup.h"
 #include "forms.h"
 #include "gateway.h"
 #include "groups.h"
@@ -99,6 +100,8 @@ const struct tp_route srv_routes[] = {
 	{ "GET", "/api/v1/indicators.csv", srv_indicators_csv, ALLOW(STAFF_READ) },
 	{ "GET", "/api/v1/indicators/attendance", srv_attendance_trend, ALLOW(STAFF_READ) },
 	{ "GET", "/api/v1/indicators.xlsx", srv_indicators_xlsx, ALLOW(STAFF_READ) },
+	/* Viewers get it without phone numbers (followup.h). */
+	{ "GET", "/api/v1/followup", srv_followup_get, ALLOW(STAFF_READ) },
 
 	RESOURCE_ROUTES("users", srv_users, SRV_P_ADMIN, SRV_P_ADMIN),
 	RESOURCE_ROUTES("devices", srv_devices, SRV_P_ADMIN, SRV_P_ADMIN),

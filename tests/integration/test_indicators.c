@@ -30,17 +30,6 @@
 static struct ts_server srv;
 static struct ts_client admin, worker;
 
-static void import_ok(const char *kind, const char *csv)
-{
-	char path[80];
-	snprintf(path, sizeof path, "/api/v1/import/%s", kind);
-	struct ts_response r;
-	ts_request_raw(&worker, "POST", path, csv, strlen(csv), "text/csv", &r);
-	if (r.status != 200)
-		bail_out("import %s: %ld %s", kind, r.status, r.body);
-	ts_response_release(&r);
-}
-
 /* "2026-11-19T10:00:00+08:00" for now + offset seconds. */
 static const char *at(int64_t t, char buf[32])
 {
@@ -115,21 +104,6 @@ static void phq9_of(int total, int q[9])
 	}
 }
 
-static int64_t id_of(const char *kind, const char *ref)
-{
-	char path[200];
-	snprintf(path, sizeof path, "/api/v1/%s?ref=%s", kind, ref);
-	struct ts_response r;
-	ts_request(&admin, "GET", path, NULL, &r);
-	json_t *items = r.json ? json_object_get(r.json, "items") : NULL;
-	int64_t id = json_array_size(items) == 1
-		? json_integer_value(json_object_get(json_array_get(items, 0), "id")) : 0;
-	ts_response_release(&r);
-	if (!id)
-		bail_out("no %s %s", kind, ref);
-	return id;
-}
-
 static void load(void)
 {
 	int64_t now = tp_now();
@@ -139,13 +113,13 @@ static void load(void)
 	struct tp_buf csv;
 	tp_buf_init(&csv, 1 << 20);
 
-	import_ok("programmes", "ref,name\nP1,Programme one\n");
+	ts_import(&worker, "programmes", "ref,name\nP1,Programme one\n");
 	tp_buf_puts(&csv, "ref,alias\n");
 	for (int i = 1; i <= 80; i++)
 		tp_buf_printf(&csv, "A%02d,Person %d\n", i, i);
 	tp_buf_puts(&csv, "X,Walk-in\n");
-	import_ok("participants", tp_buf_str(&csv));
-	import_ok("groups", "ref,programme_ref,name,kind,retention_n\n"
+	ts_import(&worker, "participants", tp_buf_str(&csv));
+	ts_import(&worker, "groups", "ref,programme_ref,name,kind,retention_n\n"
 		  "G1,P1,Counselling group,counselling,3\n"
 		  "G2,P1,Education talks,education,2\n");
 
@@ -162,7 +136,7 @@ static void load(void)
 		      at(day + 2 * 86400 + 61200, t2));
 	tp_buf_printf(&csv, "T3,G2,%s,%s\n", at(day + 2 * 86400 + 64800, t1),
 		      at(day + 2 * 86400 + 68400, t2));
-	import_ok("sessions", tp_buf_str(&csv));
+	ts_import(&worker, "sessions", tp_buf_str(&csv));
 
 	tp_buf_release(&csv);
 	tp_buf_init(&csv, 1 << 20);
@@ -170,7 +144,7 @@ static void load(void)
 	for (int i = 1; i <= 49; i++)
 		tp_buf_printf(&csv, "G1,A%02d\n", i);
 	tp_buf_puts(&csv, "G2,A01\n");
-	import_ok("enrolments", tp_buf_str(&csv));
+	ts_import(&worker, "enrolments", tp_buf_str(&csv));
 
 	tp_buf_release(&csv);
 	tp_buf_init(&csv, 1 << 20);
@@ -181,7 +155,7 @@ static void load(void)
 	for (int i = 32; i <= 41; i++)     /* 10 came twice, 8 never */
 		tp_buf_printf(&csv, "S1,A%02d\nS3,A%02d\n", i, i);
 	tp_buf_puts(&csv, "T1,A01\nT2,A01\nT2,X\n");
-	import_ok("attendance", tp_buf_str(&csv));
+	ts_import(&worker, "attendance", tp_buf_str(&csv));
 	tp_buf_release(&csv);
 
 	struct ts_response r;
@@ -190,10 +164,10 @@ static void load(void)
 	is_int(r.status, 200, "A02's attendance at T3 is undone");
 	ts_response_release(&r);
 
-	int64_t s1 = id_of("sessions", "S1");
+	int64_t s1 = ts_id_of(&admin, "sessions", "S1");
 	int pre[9], post[9];
 	for (int i = 1; i <= 75; i++) {
-		int64_t pid = id_of("participants", (char[8]){ 'A', (char)('0' + i / 10),
+		int64_t pid = ts_id_of(&admin, "participants", (char[8]){ 'A', (char)('0' + i / 10),
 								(char)('0' + i % 10), 0 });
 		int a, b;
 		if (i <= 61)
@@ -208,8 +182,8 @@ static void load(void)
 		post_phq9(pid, s1, "post", post);
 	}
 	phq9_of(3, post);
-	post_phq9(id_of("participants", "A76"), s1, "post", post);   /* no pre */
-	post_phq9(id_of("participants", "A77"), s1, "pre", post);    /* no post */
+	post_phq9(ts_id_of(&admin, "participants", "A76"), s1, "post", post);   /* no pre */
+	post_phq9(ts_id_of(&admin, "participants", "A77"), s1, "pre", post);    /* no post */
 
 	for (int i = 1; i <= 72; i++) {
 		ts_requestf(&worker, "POST", "/api/v1/responses", &r, "{s:s, s:I, s:{s:i}}",

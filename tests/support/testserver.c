@@ -296,6 +296,32 @@ json_int_t ts_created(const char *what, struct ts_response *r)
 	return id;
 }
 
+void ts_import(struct ts_client *c, const char *kind, const char *csv)
+{
+	char path[80];
+	snprintf(path, sizeof path, "/api/v1/import/%s", kind);
+	struct ts_response r;
+	ts_request_raw(c, "POST", path, csv, strlen(csv), "text/csv", &r);
+	if (r.status != 200)
+		bail_out("import %s: %ld %s", kind, r.status, r.body);
+	ts_response_release(&r);
+}
+
+json_int_t ts_id_of(struct ts_client *c, const char *kind, const char *ref)
+{
+	char path[200];
+	snprintf(path, sizeof path, "/api/v1/%s?ref=%s", kind, ref);
+	struct ts_response r;
+	ts_request(c, "GET", path, NULL, &r);
+	json_t *items = r.json ? json_object_get(r.json, "items") : NULL;
+	json_int_t id = json_array_size(items) == 1
+		? json_integer_value(json_object_get(json_array_get(items, 0), "id")) : 0;
+	ts_response_release(&r);
+	if (!id)
+		bail_out("no %s %s", kind, ref);
+	return id;
+}
+
 void ts_iso_in(char *buf, size_t len, long minutes)
 {
 	time_t t = time(NULL) + minutes * 60;

@@ -79,6 +79,11 @@ void ts_response_release(struct ts_response *r);
 /* The id of a row the request created (201), releasing r; bails out naming
  * what when the server refused. */
 json_int_t ts_created(const char *what, struct ts_response *r);
+/* Posts csv to /api/v1/import/KIND as c; bails out unless it is taken. */
+void ts_import(struct ts_client *c, const char *kind, const char *csv);
+/* The id of the one row of KIND ("programmes", "sessions", ...) with this
+ * ref, as c lists it; bails out when there is none. */
+json_int_t ts_id_of(struct ts_client *c, const char *kind, const char *ref);
 /* The UTC time minutes from now, as ISO 8601 ("2026-11-22T05:00:00Z"). */
 void ts_iso_in(char *buf, size_t len, long minutes);
 /* The error code of a JSON error reply, or "" */

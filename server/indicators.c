@@ -663,6 +663,20 @@ int srv_indicators_get(struct tp_http_request *req)
 	return r < 0 ? r : 0;
 }
 
+int srv_ind_audit_export(struct tp_http_request *req, const struct srv_ind_report *rep,
+			 int64_t programme_id, const char *format)
+{
+	char from[11], to[11];
+	tp_date_format_hk(rep->from, from);
+	tp_date_format_hk(rep->to - 1, to);
+	json_t *detail = json_pack("{s:s, s:s, s:s, s:i}", "format", format, "from", from,
+				   "to", to, "rows", (json_int_t)rep->count);
+	int r = srv_audit_now(srv_app_of(req), srv_actor_of(req), "export_indicators",
+			      "programme", programme_id, detail);
+	json_decref(detail);
+	return r;
+}
+
 int srv_indicators_csv(struct tp_http_request *req)
 {
 	struct srv_ind_report rep = { 0 };
@@ -675,16 +689,8 @@ int srv_indicators_csv(struct tp_http_request *req)
 	struct tp_buf csv;
 	tp_buf_init(&csv, 64 * 1024 * 1024);
 	r = srv_ind_report_csv(&rep, &csv);
-	if (r >= 0) {
-		char from[11], to[11];
-		tp_date_format_hk(rep.from, from);
-		tp_date_format_hk(rep.to - 1, to);
-		json_t *detail = json_pack("{s:s, s:s, s:i}", "from", from, "to", to,
-					   "rows", (json_int_t)rep.count);
-		r = srv_audit_now(srv_app_of(req), srv_actor_of(req), "export_indicators",
-				  "programme", pid, detail);
-		json_decref(detail);
-	}
+	if (r >= 0)
+		r = srv_ind_audit_export(req, &rep, pid, "csv");
 	srv_ind_report_release(&rep);
 	if (r >= 0) {
 		tp_http_add_header(req, "Content-Disposition",

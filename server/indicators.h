@@ -98,6 +98,11 @@ int srv_ind_target_put(sqlite3 *w, int64_t programme_id, const char *scope,
 int srv_ind_request(struct tp_http_request *req, struct srv_ind_report *rep,
 		    int64_t *programme_id);
 
+/* Records in the audit log that rep left the server as format ("csv",
+ * "xlsx"): the period, the programme and the number of rows. */
+int srv_ind_audit_export(struct tp_http_request *req, const struct srv_ind_report *rep,
+			 int64_t programme_id, const char *format);
+
 int srv_indicators_get(struct tp_http_request *req);     /* GET /api/v1/indicators */
 int srv_indicators_csv(struct tp_http_request *req);     /* GET /api/v1/indicators.csv */
 

@@ -6,7 +6,6 @@
  * handler writes into a private temporary folder and sends the bytes.
  */
 #include "indicators_xlsx.h"
-#include "audit.h"
 #include "forms.h"
 #include "tp_alloc.h"
 #include "tp_buf.h"
@@ -735,16 +734,8 @@ int srv_indicators_xlsx(struct tp_http_request *req)
 	r = db ? srv_xlsx_bytes(db, &rep, pid, &xlsx) : 1;
 	char name[64];
 	srv_ind_xlsx_filename(&rep, name);
-	if (r == 0) {
-		char from[11], to[11];
-		tp_date_format_hk(rep.from, from);
-		tp_date_format_hk(rep.to - 1, to);
-		json_t *detail = json_pack("{s:s, s:s, s:s, s:i}", "format", "xlsx", "from", from,
-					   "to", to, "rows", (json_int_t)rep.count);
-		r = srv_audit_now(srv_app_of(req), srv_actor_of(req), "export_indicators",
-				  "programme", pid, detail);
-		json_decref(detail);
-	}
+	if (r == 0)
+		r = srv_ind_audit_export(req, &rep, pid, "xlsx");
 	srv_ind_report_release(&rep);
 	if (r == 0) {
 		char disp[128];

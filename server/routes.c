@@ -30,6 +30,7 @@
 #include "responses.h"
 #include "sessions.h"
 #include "static_files.h"
+#include "targets.h"
 #include "users.h"
 
 #define ALLOW(bits) (&(const struct srv_route_meta){ .allow = (bits) })
@@ -100,6 +101,9 @@ const struct tp_route srv_routes[] = {
 	{ "GET", "/api/v1/indicators.csv", srv_indicators_csv, ALLOW(STAFF_READ) },
 	{ "GET", "/api/v1/indicators/attendance", srv_attendance_trend, ALLOW(STAFF_READ) },
 	{ "GET", "/api/v1/indicators.xlsx", srv_indicators_xlsx, ALLOW(STAFF_READ) },
+	{ "GET", "/api/v1/targets", srv_targets_list, ALLOW(STAFF_READ) },
+	{ "PUT", "/api/v1/targets", srv_target_put, ALLOW(STAFF_WRITE) },
+	{ "DELETE", "/api/v1/targets/{id}", srv_target_delete, ALLOW(STAFF_WRITE) },
 	/* Viewers get it without phone numbers (followup.h). */
 	{ "GET", "/api/v1/followup", srv_followup_get, ALLOW(STAFF_READ) },
 

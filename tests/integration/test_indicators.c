@@ -632,26 +632,14 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	ts_server_prepare(&srv);
-	char *admin_pw = ts_create_user(&srv, "root", "admin");
-	char *worker_pw = ts_create_user(&srv, "amy", "worker");
-	ts_server_start(&srv);
-	ts_client_init(&admin, &srv);
-	ts_client_init(&worker, &srv);
-	if (ts_client_login(&admin, "root", admin_pw) != 200 ||
-	    ts_client_login(&worker, "amy", worker_pw) != 200)
-		bail_out("cannot sign in");
-	free(admin_pw);
-	free(worker_pw);
+	ts_server_start_staff(&srv, &admin, &worker, NULL);
 
 	load();
 	load_targets();
 	load_responses();
 	test_report();
 
-	ts_client_release(&admin);
-	ts_client_release(&worker);
-	is_int(ts_server_stop(&srv), 0, "the server stops cleanly on SIGTERM");
-	ts_server_cleanup(&srv);
+	ts_server_stop_staff(&srv, &admin, &worker, NULL);
 	curl_global_cleanup();
 	return done_testing();
 }

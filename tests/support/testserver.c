@@ -296,6 +296,40 @@ json_int_t ts_created(const char *what, struct ts_response *r)
 	return id;
 }
 
+void ts_server_start_staff(struct ts_server *s, struct ts_client *admin,
+			   struct ts_client *worker, struct ts_client *viewer)
+{
+	struct {
+		struct ts_client *c;
+		const char *name, *role;
+		char *pw;
+	} staff[] = { { admin, "root", "admin", NULL }, { worker, "amy", "worker", NULL },
+		      { viewer, "vic", "viewer", NULL } };
+	for (size_t i = 0; i < 3; i++)
+		if (staff[i].c)
+			staff[i].pw = ts_create_user(s, staff[i].name, staff[i].role);
+	ts_server_start(s);
+	for (size_t i = 0; i < 3; i++) {
+		if (!staff[i].c)
+			continue;
+		ts_client_init(staff[i].c, s);
+		if (ts_client_login(staff[i].c, staff[i].name, staff[i].pw) != 200)
+			bail_out("%s cannot sign in", staff[i].name);
+		free(staff[i].pw);
+	}
+}
+
+void ts_server_stop_staff(struct ts_server *s, struct ts_client *admin,
+			  struct ts_client *worker, struct ts_client *viewer)
+{
+	struct ts_client *clients[] = { admin, worker, viewer };
+	for (size_t i = 0; i < 3; i++)
+		if (clients[i])
+			ts_client_release(clients[i]);
+	is_int(ts_server_stop(s), 0, "the server stops cleanly on SIGTERM");
+	ts_server_cleanup(s);
+}
+
 void ts_import(struct ts_client *c, const char *kind, const char *csv)
 {
 	char path[80];

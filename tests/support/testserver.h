@@ -96,6 +96,16 @@ const char *ts_str(const struct ts_response *r, const char *key);
 /* Creates the first admin through the CLI; returns the printed password
  * (caller frees). */
 char *ts_create_user(struct ts_server *s, const char *name, const char *role);
+/* Starts the prepared server s with a staff user for each client given
+ * (admin "root", worker "amy", viewer "vic"; NULL: no such user) and signs
+ * each in on its client (ts_client_init is done here). Bails out when any
+ * step fails. */
+void ts_server_start_staff(struct ts_server *s, struct ts_client *admin,
+			   struct ts_client *worker, struct ts_client *viewer);
+/* The end of such a test: releases the clients given, checks that the
+ * server stops cleanly (a test of its own) and removes its folder. */
+void ts_server_stop_staff(struct ts_server *s, struct ts_client *admin,
+			  struct ts_client *worker, struct ts_client *viewer);
 /* Creates a device token through the CLI (caller frees). */
 char *ts_create_token(struct ts_server *s, const char *name, const char *role,
 		      const char *venue);

@@ -1,7 +1,8 @@
 /*
  * Attendance over time, for the dashboard's chart: for a period and a
  * programme (or all), the attendances of each week; for one group, of each
- * of its sessions. Counted as the indicator engine counts (indicators.c):
+ * of its sessions, up to now (a session not yet begun is not shown as
+ * empty). Counted as the indicator engine counts (indicators.c):
  * cancelled and archived sessions, archived groups and undone attendances
  * never count.
  */

@@ -8,5 +8,7 @@ import './pages/participants.js';
 import './pages/participant.js';
 import './pages/groups.js';
 import './pages/session.js';
+import './pages/indicators.js';
+import './pages/followup.js';
 
 start();

@@ -87,6 +87,16 @@ static int srv_demo_import(struct srv_store *store, const char *kind, struct tp_
  * levels, so that the figures have something to show. Needs the forms
  * loaded (srv_forms_load).
  */
+/*
+ * Whether demo person i (0-19) missed past session s (0-3): each missed one
+ * of the four, and two (DEMO-11 and DEMO-17) stopped coming after the
+ * second, so the follow-up list has someone to call.
+ */
+static bool srv_demo_absent(int i, int s)
+{
+	return (i + s) % 4 == 3 || ((i == 10 || i == 16) && s >= 2);
+}
+
 static int srv_demo_figures(struct srv_store *store, char **err)
 {
 	struct tp_buf csv;
@@ -94,7 +104,7 @@ static int srv_demo_figures(struct srv_store *store, char **err)
 	tp_buf_puts(&csv, "form,participant_ref,session_ref,phase,submitted_at,overall,again\n");
 	for (int s = 0; s < 4; s++)
 		for (int i = 0; i < 20; i++) {
-			if ((i + s) % 4 == 3 || (i + 2 * s) % 7 == 6)
+			if (srv_demo_absent(i, s) || (i + 2 * s) % 7 == 6)
 				continue;  /* absent, or did not fill it in */
 			int overall = (i * 7 + s) % 9 == 0 ? 3 : 4 + (i + s) % 2;
 			tp_buf_printf(&csv, "satisfaction,DEMO-%02d,%s-%02d,,,%d,%s\n", i + 1,
@@ -184,25 +194,29 @@ int srv_demo_load(struct srv_store *store, char **err)
 			json_object_set_new(p, "channel", json_string("whatsapp"));
 		r = srv_demo_write(w, &srv_participants, p, &cli, &people[i], err);
 	}
-	/* Mothers 1-12 in the support group, 9-20 in the parent-child group. */
-	for (int i = 0; i < 20 && r == 0; i++) {
-		if (i < 12)
-			r = srv_demo_write(w, &srv_enrolments,
-					   json_pack("{s:I, s:I}", "group_id", (json_int_t)mothers,
-						     "participant_id", (json_int_t)people[i]),
-					   &cli, &id, err);
-		if (r == 0 && i >= 8)
-			r = srv_demo_write(w, &srv_enrolments,
-					   json_pack("{s:I, s:I}", "group_id",
-						     (json_int_t)parent_child, "participant_id",
-						     (json_int_t)people[i]),
-					   &cli, &id, err);
-	}
 	int y, m, d;
 	char today_text[11];
 	tp_date_format_hk(tp_now(), today_text);
 	tp_date_parse(today_text, &y, &m, &d);
 	int64_t today = tp_date_start_hk(y, m, d);
+	/* Mothers 1-12 in the support group, 9-20 in the parent-child group,
+	 * since the term began four weeks ago. */
+	char term_start[11];
+	tp_date_format_hk(today - 4 * 7 * 86400, term_start);
+	for (int i = 0; i < 20 && r == 0; i++) {
+		if (i < 12)
+			r = srv_demo_write(w, &srv_enrolments,
+					   json_pack("{s:I, s:I, s:s}", "group_id", (json_int_t)mothers,
+						     "participant_id", (json_int_t)people[i],
+						     "enrolled_on", term_start),
+					   &cli, &id, err);
+		if (r == 0 && i >= 8)
+			r = srv_demo_write(w, &srv_enrolments,
+					   json_pack("{s:I, s:I, s:s}", "group_id",
+						     (json_int_t)parent_child, "participant_id",
+						     (json_int_t)people[i], "enrolled_on", term_start),
+					   &cli, &id, err);
+	}
 	/* The mothers' group meets at the hour the demo is loaded, so that the
 	 * kiosk of `make run` has a session open now. */
 	int hour = (int)((tp_now() - today) / 3600);
@@ -212,16 +226,19 @@ int srv_demo_load(struct srv_store *store, char **err)
 	if (r == 0)
 		r = srv_demo_term(w, &cli, parent_child, "PCG", "親子小組", 10, 90, today,
 				  s_parent, err);
-	/* Past sessions: most came, some did not. */
+	/* Past sessions: most came to each of their groups, some did not. */
 	for (int s = 0; s < 4 && r == 0; s++) {
 		for (int i = 0; i < 20 && r == 0; i++) {
-			if ((i + s) % 4 == 3)
+			if (srv_demo_absent(i, s))
 				continue;
-			int64_t session = i < 12 ? s_mothers[s] : s_parent[s];
-			int64_t arrived = today + (int64_t)(s - 4) * 7 * 86400 +
-					  (i < 12 ? hour : 10) * 3600 + (i % 7) * 120;
-			r = srv_attendance_record(w, session, people[i], i % 3 ? "card" : "staff",
-						  arrived, &cli);
+			int64_t week = today + (int64_t)(s - 4) * 7 * 86400 + (i % 7) * 120;
+			const char *how = i % 3 ? "card" : "staff";
+			if (i < 12)
+				r = srv_attendance_record(w, s_mothers[s], people[i], how,
+							  week + hour * 3600, &cli);
+			if (r >= 0 && i >= 8)
+				r = srv_attendance_record(w, s_parent[s], people[i], how,
+							  week + 10 * 3600, &cli);
 			r = r < 0 ? r : 0;
 		}
 	}

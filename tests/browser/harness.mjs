@@ -212,6 +212,25 @@ export class Rig {
   }
 }
 
+// A demo server alone (no kiosk), for pages that need only its data.
+export class DemoServer {
+  async start() {
+    this.dir = await mkdtemp(path.join(os.tmpdir(), 'tp-browser-'));
+    const db = path.join(this.dir, 'server.db');
+    await run(SERVER_BIN, ['--db', db, 'demo']);
+    this.server = await startDaemon(SERVER_BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0'],
+      { TOUCHPOINT_ASSETS: ASSETS }, path.join(this.dir, 'server.log'));
+    this.url = this.server.url;
+    this.admin = new ServerClient(this.url);
+    await this.admin.login('admin', 'touchpoint-admin');
+  }
+
+  async stop() {
+    await stopDaemon(this.server);
+    if (this.dir && !process.env.TP_KEEP) await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
 export async function launchBrowser(extraArgs = []) {
   const { chromium } = require('playwright-core');
   return chromium.launch({

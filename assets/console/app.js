@@ -9,6 +9,7 @@ import './pages/participant.js';
 import './pages/groups.js';
 import './pages/session.js';
 import './pages/indicators.js';
+import './pages/levels.js';
 import './pages/followup.js';
 
 start();

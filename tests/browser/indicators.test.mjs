@@ -144,6 +144,46 @@ describe('indicators dashboard', { skip }, () => {
     assert.equal((await xlsx.body()).subarray(0, 2).toString(), 'PK', 'a zip, as every XLSX is');
   });
 
+  test('a worker sets an agreed level and the dashboard shows the figure against it', async () => {
+    await page.goto(demo.url + '/#/indicators/levels?programme=' + PROGRAMME);
+    const editor = page.locator('form', { has: page.locator('[name=level]') });
+    await editor.waitFor();
+    await editor.locator('[name=scope]').selectOption('MSG');
+    await editor.locator('[name=indicator]').selectOption('attendances');
+    await editor.locator('[name=level]').fill('thirty');
+    await editor.locator('button[type=submit]').click();
+    assert.equal((await editor.locator('[data-field=level] .field-error').textContent()).trim(), '請輸入大於 0 的數字。',
+      'a level that is not a number is refused on the page, next to the field');
+    await editor.locator('[name=level]').fill('30');
+    await editor.locator('button[type=submit]').click();
+    await waitFor('the saved level', async () => (await page.locator('.levels-table').textContent()).includes('30'));
+    const stored = (await demo.admin.ok('GET', '/api/v1/targets?programme_id=1')).items
+      .find((x) => x.scope === 'MSG' && x.indicator === 'attendances');
+    assert.equal(stored.level, 30, 'the server has it');
+    await screenshot(page, 'indicators-05-levels');
+
+    await page.goto(demo.url + '/#/indicators?programme=' + PROGRAMME + '&group=MSG');
+    const card = page.locator('.kpi[data-indicator="attendances"]');
+    await card.locator('.kpi-target').waitFor();
+    const r = (await demo.admin.ok('GET', '/api/v1/indicators?programme=' + PROGRAMME)).rows
+      .find((x) => x.scope === PROGRAMME + '/group:MSG' && x.indicator === 'attendances');
+    assert.equal(r.target, 30);
+    assert.equal((await card.locator('.kpi-target').textContent()).trim(), `協議水平 30 · 達標 ${pct(r.value / 30 * 100)}`);
+  });
+
+  test('removing a level asks once more, then it is gone', async () => {
+    await page.goto(demo.url + '/#/indicators/levels?programme=' + PROGRAMME);
+    const id = (await demo.admin.ok('GET', '/api/v1/targets?programme_id=1')).items
+      .find((x) => x.scope === 'MSG' && x.indicator === 'attendances').id;
+    const line = page.locator(`tr[data-target="${id}"]`);
+    await line.waitFor();
+    await line.locator('button', { hasText: '移除' }).click();
+    await line.locator('button', { hasText: '確定移除？' }).click();
+    await line.waitFor({ state: 'detached' });
+    const left = (await demo.admin.ok('GET', '/api/v1/targets?programme_id=1')).items;
+    assert.equal(left.some((x) => x.id === id), false);
+  });
+
   test('the follow-up list names who stopped coming, with a number to call', async () => {
     await page.goto(demo.url + '/#/followup');
     const rows = page.locator('.followup-row');
@@ -156,7 +196,7 @@ describe('indicators dashboard', { skip }, () => {
     await screenshot(page, 'indicators-04-followup');
   });
 
-  test('a viewer sees the same people without their phone numbers', async () => {
+  test('a viewer sees the same people without their phone numbers, and cannot change levels', async () => {
     await demo.admin.ok('POST', '/api/v1/users', { username: 'viewer1', role: 'viewer', password: 'viewer-password-1' });
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const viewerPage = await context.newPage();
@@ -166,6 +206,10 @@ describe('indicators dashboard', { skip }, () => {
     await viewerPage.locator('.followup-row').first().waitFor();
     assert.equal(await viewerPage.locator('a.followup-call').count(), 0);
     assert.doesNotMatch(await viewerPage.locator('.followup-groups').textContent(), /\+852/);
+    await viewerPage.goto(demo.url + '/#/indicators/levels');
+    await viewerPage.locator('.levels-table').waitFor();
+    assert.equal(await viewerPage.locator('.levels-table button').count(), 0, 'a viewer reads the levels, no more');
+    assert.equal(await viewerPage.locator('[name=level]').count(), 0);
     await context.close();
   });
 

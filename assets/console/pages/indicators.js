@@ -11,7 +11,8 @@ import { registerPage } from '../shell.js';
 import { errorText, get, isQuiet, list, query } from '../api.js';
 import { el, fill } from '../dom.js';
 import { chartFigure, dataTable, palette } from '../charts.js';
-import { addStrings, collator, getLang, locale, shortDate, t, tCode } from '../i18n.js';
+import { addStrings, collator, getLang, locale, shortDate, t } from '../i18n.js';
+import { formatCount, formatPct, label, nf, parts, shown } from '../figures.js';
 
 const HEADLINE = ['enrolled', 'participants', 'attendances', 'sessions_delivered', 'retention'];
 
@@ -35,41 +36,6 @@ function indexReport(report) {
       return seen;
     },
   };
-}
-
-function nf(opts) {
-  return new Intl.NumberFormat(locale(), opts);
-}
-
-export function formatCount(n) {
-  return n === null || n === undefined ? t('none') : nf({ maximumFractionDigits: 1 }).format(n);
-}
-
-export function formatPct(v) {
-  return v === null || v === undefined ? t('none') : nf({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v) + '%';
-}
-
-// The shown value of a row: a count, or a share with its parts, or the
-// word that says why there is none.
-function shown(row) {
-  if (!row) return t('none');
-  if (row.value === null || row.value === undefined) return tCode('ind_status_', row.status || 'no_data');
-  return row.denominator !== null && row.denominator !== undefined && !row.indicator.endsWith('.mean_change')
-    ? formatPct(row.value)
-    : formatCount(row.value);
-}
-
-function parts(row) {
-  if (!row || row.denominator === null || row.denominator === undefined || row.indicator.endsWith('.mean_change')) return '';
-  return t('n_of_d', { n: formatCount(row.numerator), d: formatCount(row.denominator) });
-}
-
-function label(indicator, forms) {
-  const m = /^([^.]+)\.(.+)$/.exec(indicator);
-  if (!m) return tCode('ind_', indicator);
-  const form = forms.get(m[1]);
-  const title = form ? (form.title && (form.title[getLang()] || form.title.en)) || m[1] : m[1];
-  return t('ind_form_' + m[2], { form: title });
 }
 
 /* ------------------------------------------------------------ sections */
@@ -205,7 +171,8 @@ function changeFigure(rep, key, form, mainScope, mainName, scopes, groups, forms
     .filter((x) => ((rep.row(x.scope, key + '.pairs') || {}).value || 0) > 0);
   const pct = (scope, what) => (rep.row(scope, key + '.' + what) || {}).value ?? 0;
   const two = nf({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const table = dataTable(label(key + '.improved', forms),
+  const title = t('change_title', { form: (form.title && (form.title[getLang()] || form.title.en)) || key });
+  const table = dataTable(title,
     [t('col_scope'), t('col_pairs'), t('col_improved'), t('col_no_change'), t('col_worse'), t('col_mean_change'), 't', 'df', 'p'],
     list_.map((x) => {
       const r = (what) => rep.row(x.scope, key + '.' + what);
@@ -230,7 +197,6 @@ function changeFigure(rep, key, form, mainScope, mainName, scopes, groups, forms
     },
     options: { indexAxis: 'y', scales: { x: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => v + '%' } }, y: { stacked: true } } },
   } : null;
-  const title = t('change_title', { form: (form.title && (form.title[getLang()] || form.title.en)) || key });
   const direction = form.counting && form.counting.direction === 'lower_better' ? t('lower_better') : t('higher_better');
   const fig = chartFigure(title, config, list_.length ? table : el('p', { className: 'muted' }, t('no_pairs')),
     { bars: list_.length });
@@ -273,6 +239,7 @@ function controls(state, programmes, groups, ctx) {
 function exportLinks(state) {
   const params = { programme: state.programme, from: state.from, to: state.to };
   return el('div', { className: 'toolbar' },
+    el('a', { className: 'btn btn-secondary', href: '#' + query('/indicators/levels', { programme: state.programme }) }, t('edit_levels')),
     el('a', { className: 'btn btn-secondary', href: query('/api/v1/indicators.csv', params), download: '' }, t('download_csv')),
     el('a', { className: 'btn btn-secondary', href: query('/api/v1/indicators.xlsx', params), download: '' }, t('download_xlsx')));
 }
@@ -358,17 +325,6 @@ addStrings({
     period_of: '{name}：{from} 至 {to}',
     download_csv: '下載 CSV',
     download_xlsx: '下載 Excel 工作簿',
-    ind_enrolled: '招收人數',
-    ind_participants: '參加人數',
-    ind_attendances: '出席人次',
-    ind_sessions_delivered: '節數',
-    ind_retention: '持續參與率',
-    ind_form_positive: '{form}：正面回應',
-    ind_form_improved: '{form}：前後測改變',
-    ind_status_no_data: '未有資料',
-    ind_status_too_few: '樣本太少',
-    ind_status_no_variance: '沒有差異',
-    n_of_d: '{n} / {d}',
     target_is: '協議水平 {level}',
     achieved_is: '達標 {pct}',
     no_target: '未定協議水平',
@@ -420,17 +376,6 @@ addStrings({
     period_of: '{name}: {from} to {to}',
     download_csv: 'Download CSV',
     download_xlsx: 'Download Excel workbook',
-    ind_enrolled: 'Enrolled',
-    ind_participants: 'Participants',
-    ind_attendances: 'Attendances',
-    ind_sessions_delivered: 'Sessions delivered',
-    ind_retention: 'Retention',
-    ind_form_positive: '{form}: positive',
-    ind_form_improved: '{form}: pre/post change',
-    ind_status_no_data: 'No data',
-    ind_status_too_few: 'Too few pairs',
-    ind_status_no_variance: 'No variation',
-    n_of_d: '{n} of {d}',
     target_is: 'Agreed level {level}',
     achieved_is: 'achieved {pct}',
     no_target: 'No agreed level',

@@ -4,10 +4,10 @@
  * is what gets served, and the question table points into that copy.
  */
 #include "tp_form.h"
+#include "tp_dir.h"
 #include "tp_alloc.h"
 #include "tp_utf8.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -474,24 +474,12 @@ int tp_form_parse(const char *name, const char *text, size_t len,
 int tp_form_load(const char *path, struct tp_form **out, char **err)
 {
 	*out = NULL;
-	*err = NULL;
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		int r = -errno;
-		*err = tp_xasprintf("%s: cannot open: %s", path, strerror(errno));
-		return r;
-	}
-	char *buf = tp_xmalloc(TP_FORM_MAX_FILE + 1);
-	size_t n = fread(buf, 1, TP_FORM_MAX_FILE + 1, fp);
-	bool failed = ferror(fp);
-	fclose(fp);
-	int r;
-	if (failed) {
-		*err = tp_xasprintf("%s: cannot read the file", path);
-		r = -EIO;
-	} else {
+	char *buf = NULL;
+	size_t n = 0;
+	/* One byte past the cap reaches the parser, which names the size. */
+	int r = tp_file_read(path, TP_FORM_MAX_FILE + 1, &buf, &n, err);
+	if (r == 0)
 		r = tp_form_parse(path, buf, n, out, err);
-	}
 	free(buf);
 	return r;
 }
@@ -507,38 +495,14 @@ void tp_form_free(struct tp_form *f)
 	free(f);
 }
 
-static int tp_form_cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int tp_forms_load_dir(const char *dir, struct tp_forms *out, char **err)
 {
 	memset(out, 0, sizeof *out);
-	*err = NULL;
-	DIR *d = opendir(dir);
-	if (!d) {
-		int r = -errno;
-		*err = tp_xasprintf("%s: cannot open the forms folder: %s", dir, strerror(errno));
-		return r;
-	}
-	char **names = tp_xcalloc(TP_FORM_MAX_FILES, sizeof *names);
+	char **names = NULL;
 	size_t count = 0;
-	int r = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		if (de->d_name[0] == '.' || n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
-			continue;
-		if (count == TP_FORM_MAX_FILES) {
-			*err = tp_xasprintf("%s: more than %d form files", dir, TP_FORM_MAX_FILES);
-			r = -E2BIG;
-			break;
-		}
-		names[count++] = tp_xstrdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, count, sizeof *names, tp_form_cmp_names);
+	int r = tp_dir_list(dir, ".json", TP_FORM_MAX_FILES, &names, &count, err);
+	if (r < 0)
+		return r;
 	out->items = tp_xcalloc(count ? count : 1, sizeof *out->items);
 	for (size_t i = 0; r == 0 && i < count; i++) {
 		char *path = tp_xasprintf("%s/%s", dir, names[i]);

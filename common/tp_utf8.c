@@ -62,6 +62,11 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+size_t tp_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+	return n ? utf8_decode((const unsigned char *)s, n, cp) : 0;
+}
+
 size_t tp_utf8_valid_prefix(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True when the len bytes at s are strict UTF-8 without NUL bytes.
  * s may be NULL when len is 0. */
@@ -19,6 +20,11 @@ bool tp_utf8_valid(const char *s, size_t len);
  * in the len bytes at s; len when they are all valid. For reporting where a
  * file goes wrong. */
 size_t tp_utf8_valid_prefix(const char *s, size_t len);
+
+/* Decodes the sequence at s (n > 0 bytes available) strictly: returns its
+ * length (1-4) with the code point in *cp, or 0 when it is ill-formed,
+ * truncated or a NUL byte. */
+size_t tp_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /* The number of code points in s, which must be valid UTF-8 (for invalid
  * input the count is of bytes that are not continuation bytes). */

@@ -138,8 +138,23 @@ static void test_trim(void)
 	ok(tp_text_trim(NULL) == NULL, "NULL gives NULL");
 }
 
+static void test_decode(void)
+{
+	uint32_t cp = 0;
+	is_int(tp_utf8_decode("a", 1, &cp), 1, "ASCII is one byte");
+	is_int(cp, 'a', "its own code point");
+	is_int(tp_utf8_decode("３", 3, &cp), 3, "a full-width digit is three bytes");
+	is_int(cp, 0xFF13, "U+FF13");
+	is_int(tp_utf8_decode("😀", 4, &cp), 4, "an emoji is four");
+	is_int(cp, 0x1F600, "U+1F600");
+	is_int(tp_utf8_decode("\xE4\xB8", 2, &cp), 0, "a truncated sequence is refused");
+	is_int(tp_utf8_decode("\xC0\x80", 2, &cp), 0, "so is an overlong NUL");
+	is_int(tp_utf8_decode("", 0, &cp), 0, "and nothing");
+}
+
 int main(void)
 {
+	test_decode();
 	test_valid();
 	test_chars();
 	test_text_check();

@@ -4,6 +4,7 @@
  */
 #include "demo.h"
 #include "app.h"
+#include "appointments.h"
 #include "auth.h"
 #include "checkins.h"
 #include "enrolments.h"
@@ -145,6 +146,47 @@ static int srv_demo_figures(struct srv_store *store, char **err)
 	return srv_demo_import(store, "targets", &csv, err);
 }
 
+/*
+ * A few appointments with the worker, so that `make run` has reminders to
+ * send: one due within the hour (its two-hours-before reminder goes as soon
+ * as a gateway claims), and visits tomorrow and the day after.
+ */
+static int srv_demo_appointments(struct srv_store *store, int64_t today, char **err)
+{
+	struct srv_actor cli;
+	srv_actor_cli(&cli, "demo");
+	sqlite3 *w;
+	int r = srv_store_write_begin(store, &w);
+	if (r < 0)
+		return r;
+	int64_t worker = 0, soon = (tp_now() + 90 * 60 + 899) / 900 * 900;
+	r = tp_db_int(w, &worker, "SELECT id FROM staff_users WHERE username = ?", "t",
+		      SRV_DEMO_WORKER);
+	static const struct { const char *who, *kind, *place; int day, minute; } list[] = {
+		{ "DEMO-03", "mchc", "健康院", -1, 0 },
+		{ "DEMO-01", "home_visit", NULL, 1, 10 * 60 + 30 },
+		{ "DEMO-05", "clinic_escort", "the clinic", 1, 15 * 60 },
+		{ "DEMO-02", "antenatal", "診所", 2, 14 * 60 + 30 },
+	};
+	for (size_t i = 0; r == 0 && i < sizeof list / sizeof list[0]; i++) {
+		int64_t pid = 0, id = 0;
+		r = tp_db_int(w, &pid, "SELECT id FROM participants WHERE ref = ?", "t", list[i].who);
+		char when[32];
+		tp_time_format_hk(list[i].day < 0 ? soon : today + list[i].day * 86400 +
+				  list[i].minute * 60, when);
+		json_t *in = json_pack("{s:I, s:s, s:s, s:I}", "participant_id", (json_int_t)pid,
+				       "kind", list[i].kind, "starts_at", when, "worker_id",
+				       (json_int_t)worker);
+		if (list[i].place)
+			json_object_set_new(in, "place", json_string(list[i].place));
+		if (r == 0)
+			r = srv_demo_write(w, &srv_appointments, in, &cli, &id, err);
+		else
+			json_decref(in);
+	}
+	return srv_store_write_end(store, r);
+}
+
 int srv_demo_load(struct srv_store *store, char **err)
 {
 	*err = NULL;
@@ -257,5 +299,7 @@ int srv_demo_load(struct srv_store *store, char **err)
 		return r;
 	}
 	r = srv_demo_figures(store, err);
+	if (r >= 0)
+		r = srv_demo_appointments(store, today, err);
 	return r < 0 ? r : 1;
 }

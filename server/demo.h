@@ -2,7 +2,8 @@
  * The demo data set `make run` loads into an empty database: one programme,
  * a mothers' support group and a parent-child group with a term of weekly
  * sessions around today, twenty participants with cards, some attendance,
- * a worker and an admin with known passwords.
+ * a worker and an admin with known passwords, and a few appointments whose
+ * reminders the gateway sends.
  */
 #ifndef SRV_DEMO_H
 #define SRV_DEMO_H

@@ -61,6 +61,8 @@ static const struct srv_field srv_enrolment_fields[] = {
 	{ "participant_id", SRV_F_REF, SRV_F_REQUIRED | SRV_F_FIXED | SRV_F_FILTER, 0, 0, NULL, "participants", NULL },
 	{ "enrolled_on", SRV_F_DATE, SRV_F_NONULL, 0, 0, NULL, NULL, NULL },
 	{ "left_on", SRV_F_DATE, 0, 0, 0, NULL, NULL, NULL },
+	/* She gets reminders of the group's sessions (true unless she asked not to). */
+	{ "reminders", SRV_F_BOOL, SRV_F_NONULL, 0, 0, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, 0, NULL, NULL, NULL },
 };
 

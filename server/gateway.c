@@ -6,6 +6,7 @@
  */
 #include "gateway.h"
 #include "messages.h"
+#include "scheduler.h"
 #include "tp_alloc.h"
 #include "tp_db.h"
 #include "tp_json.h"
@@ -130,6 +131,14 @@ static int srv_claim_one(struct srv_claim *c, int64_t id, json_t **item)
 					       deadline);
 		goto done;
 	}
+	if (strcmp(kind, "reminder") == 0) {
+		char buf[128];
+		r = srv_reminder_check(c->w, id, c->now, &why, buf);
+		if (r == 0 && why)
+			r = srv_message_withdraw(c->w, id, why);
+		if (r < 0 || why)
+			goto done;
+	}
 	r = srv_message_check(c->w, pid, kind, &channel, &why);
 	if (r < 0)
 		goto done;
@@ -235,6 +244,8 @@ int srv_gateway_claim(struct tp_http_request *req)
 		json_decref(handed);
 		return r;
 	}
+	/* What fell due since the scheduler's last pass is claimable now. */
+	r = srv_scheduler_run(c.w, c.now);
 	/* Candidates a batch at a time: the ones not handed out are no longer
 	 * due afterwards (expired, failed or held), so each pass makes progress. */
 	for (int pass = 0; r == 0 && pass < 20 && json_array_size(handed) < (size_t)limit; pass++) {

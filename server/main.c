@@ -16,6 +16,8 @@
 #include "programmes.h"
 #include "resource.h"
 #include "schema.h"
+#include "scheduler.h"
+#include "templates.h"
 #include "tp_alloc.h"
 #include "tp_cli.h"
 #include "tp_buf.h"
@@ -46,6 +48,13 @@ static const struct tp_config_key srv_config_keys[] = {
 	{ "log_level", "info", "debug, info, warn or error" },
 	{ "dev_mode", "0", "1 in development only: phone sign-in codes are written to the log" },
 	{ "quiet_hours", "21:00-09:00", "HH:MM-HH:MM, Hong Kong time, when reminders wait (none: never)" },
+	{ "reminders", "-1d@10:00,-2h", "when reminders go: -1d@10:00 (the day before at 10:00), -2h, -30m; or none" },
+	{ "reminders_home_visit", NULL, "the same for home visits (default: reminders)" },
+	{ "reminders_clinic_escort", NULL, "the same for clinic escorts" },
+	{ "reminders_antenatal", NULL, "the same for antenatal checks" },
+	{ "reminders_mchc", NULL, "the same for MCHC visits" },
+	{ "reminders_group_session", NULL, "the same for group sessions (enrolled participants too)" },
+	{ "reminders_other", NULL, "the same for other appointments" },
 	{ "clock_file", NULL, "for tests only (needs dev_mode = 1): read the time from this file" },
 	{ NULL, NULL, NULL },
 };
@@ -71,7 +80,7 @@ static void srv_usage(FILE *out)
 		"`touchpoint-server COMMAND --help` tells more of each command.\n"
 		"\n"
 		"configuration (file lines `key = value`, or TOUCHPOINT_KEY variables):\n");
-	tp_cli_print_settings(out, srv_config_keys, 19);
+	tp_cli_print_settings(out, srv_config_keys, 24);
 }
 
 /* Creates the folder of the database file if it is missing. */
@@ -112,6 +121,12 @@ static int srv_app_open(struct srv_app *app)
 			" time) or none\n", quiet);
 		return -EINVAL;
 	}
+	char *sched_err = NULL;
+	if (srv_schedules_load(&app->config, &sched_err) < 0) {
+		fprintf(stderr, "touchpoint-server: %s\n", sched_err);
+		free(sched_err);
+		return -EINVAL;
+	}
 	const char *clock = tp_config_get(&app->config, "clock_file");
 	if (clock && *clock) {
 		if (!app->dev_mode) {
@@ -148,6 +163,7 @@ static void srv_app_close(struct srv_app *app)
 {
 	srv_store_close(&app->store);
 	srv_forms_release();
+	srv_templates_release();
 	free(app->assets);
 	free(app->public_url);
 	tp_config_release(&app->config);
@@ -187,6 +203,12 @@ static int srv_cmd_serve(struct srv_app *app, int argc, char **argv)
 	/* A malformed form stops the server here, before it serves anyone. */
 	char *forms_err = NULL;
 	if (srv_forms_load(app->assets, &forms_err) < 0) {
+		fprintf(stderr, "touchpoint-server: %s\n", forms_err);
+		free(forms_err);
+		return 1;
+	}
+	/* So does a malformed message template. */
+	if (srv_templates_load(app->assets, &forms_err) < 0) {
 		fprintf(stderr, "touchpoint-server: %s\n", forms_err);
 		free(forms_err);
 		return 1;
@@ -231,8 +253,12 @@ static int srv_cmd_serve(struct srv_app *app, int argc, char **argv)
 	fflush(stdout);
 	tp_info("listening on %s (database %s)", base, app->store.path);
 	free(base);
+	if (srv_scheduler_start(app) < 0)
+		tp_error("cannot start the reminder scheduler: reminders go out only when the"
+			 " gateway claims");
 	tp_info("stopping on signal %d", tp_cli_wait_for_stop());
 	tp_http_stop(http);
+	srv_scheduler_stop();
 	tp_metrics_reset();
 	return 0;
 }

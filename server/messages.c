@@ -97,14 +97,16 @@ int srv_message_queue(sqlite3 *w, const struct srv_message_new *m, const char *b
 	int64_t now = tp_now();
 	r = tp_db_run(w, "INSERT INTO messages (direction, participant_id, channel, to_addr, lang,"
 			 " body, template, vars, wa_template, buttons, kind, not_before, deliver_by,"
-			 " quiet_hours, status, reason, session_id, created_by, created_at,"
-			 " updated_at)"
+			 " quiet_hours, status, reason, session_id, appointment_id, reminder_slot,"
+			 " reminder_for, created_by, created_at, updated_at)"
 			 " SELECT 'out', p.id, ?, p.phone, p.lang, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			 " nullif(?, 0), ?, ?, ? FROM participants p WHERE p.id = ?",
-		      "tttttttiiIttitiii", channel ? channel : "sms", m->body, m->template_key,
+			 " nullif(?, 0), nullif(?, 0), ?, nullif(?, 0), ?, ?, ? FROM participants p"
+			 " WHERE p.id = ?",
+		      "tttttttiiIttiititiii", channel ? channel : "sms", m->body, m->template_key,
 		      vars, wa, buttons, m->kind, m->not_before, m->deliver_by,
-		      m->quiet_hours ? 1 : 0, why ? "failed" : "queued", why, m->session_id, by,
-		      now, now, m->participant_id);
+		      m->quiet_hours ? 1 : 0, why ? "failed" : "queued", why, m->session_id,
+		      m->appointment_id, m->reminder_slot, m->reminder_for, by, now, now,
+		      m->participant_id);
 	free(vars);
 	free(wa);
 	free(buttons);
@@ -127,32 +129,48 @@ int srv_message_queue(sqlite3 *w, const struct srv_message_new *m, const char *b
 	return r;
 }
 
+int srv_message_ids(sqlite3 *db, json_t **ids, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	va_start(ap, types);
+	int r = tp_db_vprepare(db, &st, sql, types, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	*ids = json_array();
+	while ((r = tp_db_step(st)) == 1)
+		json_array_append_new(*ids, json_integer(sqlite3_column_int64(st, 0)));
+	sqlite3_finalize(st);
+	if (r < 0) {
+		json_decref(*ids);
+		*ids = NULL;
+	}
+	return r;
+}
+
+int srv_message_withdraw(sqlite3 *w, int64_t id, const char *why)
+{
+	int r = tp_db_run(w, "UPDATE messages SET status = 'withdrawn', reason = ?, updated_at = ?"
+			     " WHERE id = ?", "tii", why, tp_now(), id);
+	return r < 0 ? r : srv_message_event(w, id, "withdrawn", why);
+}
+
 /* Withdraws what still waits for her: queued, or claimed by a lease that
  * has run out (a live lease is being sent right now). */
 static int srv_messages_withdraw_for(sqlite3 *w, int64_t participant_id, const char *reason)
 {
-	int64_t now = tp_now();
-	sqlite3_stmt *st;
-	int r = tp_db_prepare(w, &st, "SELECT id FROM messages WHERE participant_id = ?"
-				      " AND direction = 'out' AND (status = 'queued' OR"
-				      " (status = 'claimed' AND lease_until <= ?))", "ii",
-			      participant_id, now);
-	if (r < 0)
-		return r;
-	json_t *ids = json_array();
-	while ((r = tp_db_step(st)) == 1)
-		json_array_append_new(ids, json_integer(sqlite3_column_int64(st, 0)));
-	sqlite3_finalize(st);
+	json_t *ids = NULL;
+	int r = srv_message_ids(w, &ids, "SELECT id FROM messages WHERE participant_id = ?"
+				    " AND direction = 'out' AND (status = 'queued' OR"
+				    " (status = 'claimed' AND lease_until <= ?))", "ii",
+				participant_id, tp_now());
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v) {
 		if (r < 0)
 			break;
-		int64_t id = json_integer_value(v);
-		r = tp_db_run(w, "UPDATE messages SET status = 'withdrawn', reason = ?,"
-				 " updated_at = ? WHERE id = ?", "tii", reason, now, id);
-		if (r == 0)
-			r = srv_message_event(w, id, "withdrawn", reason);
+		r = srv_message_withdraw(w, json_integer_value(v), reason);
 	}
 	json_decref(ids);
 	return r;
@@ -212,7 +230,8 @@ int64_t srv_quiet_until(const struct srv_app *app, int64_t t)
 	"m.id, m.direction, m.participant_id, p.alias, m.channel, m.to_addr, m.from_addr," \
 	" m.lang, m.body, m.template, m.kind, m.not_before, m.deliver_by, m.quiet_hours," \
 	" m.status, m.attempts, m.provider, m.provider_id, m.error_code, m.reason," \
-	" m.button_id, m.sent_at, m.session_id, m.created_by, m.created_at, m.updated_at" \
+	" m.button_id, m.sent_at, m.session_id, m.created_by, m.created_at, m.updated_at," \
+	" m.appointment_id" \
 	" FROM messages m LEFT JOIN participants p ON p.id = m.participant_id"
 
 static json_t *srv_col_int(sqlite3_stmt *st, int col)
@@ -265,6 +284,7 @@ static json_t *srv_message_row(sqlite3_stmt *st)
 	tp_json_set_text(o, "created_by", tp_db_col_text(st, 23));
 	srv_col_time(o, "created_at", st, 24);
 	srv_col_time(o, "updated_at", st, 25);
+	json_object_set_new(o, "appointment_id", srv_col_int(st, 26));
 	return o;
 }
 

@@ -31,6 +31,9 @@ struct srv_message_new {
 	int64_t deliver_by;         /* after not_before */
 	bool quiet_hours;           /* held back during quiet hours */
 	int64_t session_id;         /* 0: none */
+	int64_t appointment_id;     /* 0: none */
+	const char *reminder_slot;  /* a reminder: its slot ("-2h"), else NULL */
+	int64_t reminder_for;       /* a reminder: the start time it is for */
 };
 
 /*
@@ -48,6 +51,13 @@ int srv_message_queue(sqlite3 *w, const struct srv_message_new *m, const char *b
 int srv_message_event(sqlite3 *w, int64_t id, const char *event, const char *detail);
 int srv_message_eventf(sqlite3 *w, int64_t id, const char *event, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* The first column of every row sql yields, as a new JSON array of
+ * integers (values bound as in tp_db.h). */
+int srv_message_ids(sqlite3 *db, json_t **ids, const char *sql, const char *types, ...);
+/* Withdraws message id (it will not be sent), with why in its reason and
+ * its history. */
+int srv_message_withdraw(sqlite3 *w, int64_t id, const char *why);
 
 /*
  * Why participant may not be sent a message of kind now, or NULL when she

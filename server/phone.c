@@ -4,6 +4,7 @@
 #include "auth.h"
 #include "checkins.h"
 #include "messages.h"
+#include "templates.h"
 #include "tp_alloc.h"
 #include "tp_buf.h"
 #include "tp_db.h"
@@ -429,16 +430,26 @@ static int srv_phone_code_message(sqlite3 *w, int64_t participant_id, const char
 			   participant_id);
 	if (r < 0)
 		return r;
-	char *body = strcmp(lang, "en") == 0
-		? tp_xasprintf("Your sign-in code is %s. It works for %d minutes. If you did not"
-			       " ask for it, ignore this message.", code, SRV_CODE_SECONDS / 60)
-		: tp_xasprintf("你的登入碼是 %s，%d分鐘內有效。如果不是你要求的，請不用理會。", code,
-			       SRV_CODE_SECONDS / 60);
+	char minutes[16];
+	snprintf(minutes, sizeof minutes, "%d", SRV_CODE_SECONDS / 60);
+	json_t *vars = json_pack("{s:s, s:s}", "code", code, "minutes", minutes);
+	char *body = NULL;
+	json_t *wa = NULL, *buttons = NULL;
+	r = srv_template_render("code", lang, vars, &body, &wa, &buttons);
+	json_decref(vars);
+	if (r < 0) {
+		free(lang);
+		return r;
+	}
+	/* The code itself is not kept with the message's variables. */
 	struct srv_message_new m = { .participant_id = participant_id, .kind = "code",
-				     .body = body, .not_before = now,
+				     .body = body, .template_key = "code", .wa_template = wa,
+				     .not_before = now,
 				     .deliver_by = now + SRV_CODE_SECONDS, .quiet_hours = false };
 	r = srv_message_queue(w, &m, actor->label, id, not_sent);
 	free(body);
+	json_decref(wa);
+	json_decref(buttons);
 	free(lang);
 	return r;
 }

@@ -460,6 +460,11 @@ static int srv_resource_store(struct srv_write *wr, int64_t id, int64_t *id_out)
 		if (r < 0)
 			goto out;
 	}
+	if (res->after_write) {
+		r = res->after_write(wr);
+		if (r < 0)
+			goto out;
+	}
 	r = id ? SRV_WRITE_UPDATED : SRV_WRITE_CREATED;
 out:
 	json_decref(changed);

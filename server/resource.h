@@ -74,6 +74,8 @@ struct srv_resource {
 	int (*before_write)(struct srv_write *wr);
 	/* After a new row is inserted (wr->id is set). */
 	int (*after_create)(struct srv_write *wr);
+	/* After a row is inserted or changed (not when nothing changed). */
+	int (*after_write)(struct srv_write *wr);
 	/* Adds computed fields to an object being shown. */
 	int (*decorate)(sqlite3 *db, int64_t id, json_t *obj,
 			const struct srv_actor *actor);

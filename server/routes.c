@@ -5,6 +5,7 @@
  */
 #include "routes.h"
 #include "app.h"
+#include "appointments.h"
 #include "attendance_trend.h"
 #include "audit.h"
 #include "auth.h"
@@ -31,6 +32,7 @@
 #include "sessions.h"
 #include "static_files.h"
 #include "targets.h"
+#include "templates.h"
 #include "users.h"
 
 #define ALLOW(bits) (&(const struct srv_route_meta){ .allow = (bits) })
@@ -84,6 +86,9 @@ const struct tp_route srv_routes[] = {
 	{ "GET", "/api/v1/forms/{key}", srv_form_get, ALLOW(KIOSK_READ) },
 	{ "POST", "/api/v1/responses", srv_response_post, ALLOW(STAFF_WRITE | SRV_P_KIOSK) },
 	{ "GET", "/api/v1/responses", srv_responses_list, ALLOW(STAFF_READ) },
+
+	RESOURCE_ROUTES("appointments", srv_appointments, STAFF_WRITE, STAFF_WRITE),
+	{ "GET", "/api/v1/templates", srv_templates_list, ALLOW(STAFF_READ) },
 
 	/* Messages: staff read them and send a one-off text; the gateway alone
 	 * claims, reports and hands in (gateway.h). */

@@ -298,11 +298,53 @@ static const char srv_schema_v4[] =
 	"CREATE UNIQUE INDEX message_events_status ON message_events(message_id, provider_status)"
 	"  WHERE provider_status IS NOT NULL;";
 
+/*
+ * Version 5: appointments and their reminders. An appointment is one
+ * participant's visit (home visit, clinic escort, antenatal check, MCHC
+ * visit, group session, other) at a time, with a discreet place text and a
+ * worker. A reminder is a message that names what it reminds of and which
+ * slot of the schedule it is ("-1d@10:00", "-2h") for which start time, so
+ * that the scheduler makes each one once and a moved appointment gets new
+ * ones. An enrolment says whether she gets the group's session reminders.
+ */
+static const char srv_schema_v5[] =
+	"CREATE TABLE appointments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  participant_id INTEGER NOT NULL REFERENCES participants(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('home_visit','clinic_escort','antenatal','mchc',"
+	"    'group_session','other')),"
+	"  starts_at INTEGER NOT NULL,"
+	"  place TEXT,"
+	"  worker_id INTEGER REFERENCES staff_users(id),"
+	"  status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled','confirmed',"
+	"    'change_requested','cancelled','attended','missed')),"
+	"  note TEXT,"
+	"  archived_at INTEGER,"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX appointments_time ON appointments(starts_at);"
+	"CREATE INDEX appointments_participant ON appointments(participant_id, starts_at);"
+
+	"ALTER TABLE messages ADD COLUMN appointment_id INTEGER REFERENCES appointments(id);"
+	"ALTER TABLE messages ADD COLUMN reminder_slot TEXT;"
+	"ALTER TABLE messages ADD COLUMN reminder_for INTEGER;"
+	"CREATE UNIQUE INDEX messages_appointment_reminder"
+	"  ON messages(appointment_id, reminder_slot, reminder_for)"
+	"  WHERE appointment_id IS NOT NULL AND reminder_slot IS NOT NULL;"
+	"CREATE UNIQUE INDEX messages_session_reminder"
+	"  ON messages(session_id, participant_id, reminder_slot, reminder_for)"
+	"  WHERE session_id IS NOT NULL AND reminder_slot IS NOT NULL;"
+	"CREATE INDEX messages_appointment ON messages(appointment_id)"
+	"  WHERE appointment_id IS NOT NULL;"
+
+	"ALTER TABLE enrolments ADD COLUMN reminders INTEGER NOT NULL DEFAULT 1"
+	"  CHECK (reminders IN (0,1));";
+
 const char *const srv_migrations[] = {
 	srv_schema_v1,
 	srv_schema_v2,
 	srv_schema_v3,
 	srv_schema_v4,
+	srv_schema_v5,
 };
 
 const int srv_migration_count = sizeof srv_migrations / sizeof srv_migrations[0];

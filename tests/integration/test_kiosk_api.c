@@ -11,6 +11,7 @@
  */
 #include "../support/testserver.h"
 #include "../tap.h"
+#include "tp_dir.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -815,13 +816,28 @@ static void test_undo(struct ts_client *admin)
 	ts_response_release(&r);
 }
 
-/* A copy of the forms with one anonymous form more, as this test's assets. */
+/* A copy of the forms with one anonymous form more, and the message
+ * templates the server needs, as this test's assets. */
 static void make_assets(const char *dir)
 {
 	char path[700], from[700];
 	snprintf(path, sizeof path, "%s/forms", dir);
 	mkdir(dir, 0700);
 	mkdir(path, 0700);
+	snprintf(path, sizeof path, "%s/templates", dir);
+	mkdir(path, 0700);
+	snprintf(from, sizeof from, "%s/templates", real_assets);
+	char **names_t = NULL, *err = NULL;
+	size_t count = 0;
+	if (tp_dir_list(from, ".json", 100, &names_t, &count, &err) < 0)
+		bail_out("%s", err);
+	for (size_t i = 0; i < count; i++) {
+		snprintf(from, sizeof from, "%s/templates/%s", real_assets, names_t[i]);
+		snprintf(path, sizeof path, "%s/templates/%s", dir, names_t[i]);
+		copy_file(from, path);
+		free(names_t[i]);
+	}
+	free(names_t);
 	static const char *const names[] = { "satisfaction", "awareness", "phq9" };
 	for (int i = 0; i < 3; i++) {
 		snprintf(from, sizeof from, "%s/forms/%s.json", real_assets, names[i]);

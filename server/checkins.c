@@ -633,3 +633,68 @@ int srv_session_roster(struct tp_http_request *req)
 						      session, "enrolled", enrolled, "arrived",
 						      arrived, "walk_ins", walk_ins, "people", people));
 }
+
+#define SRV_HISTORY_MAX 500
+
+/*
+ * One participant's sign-ins, newest first, with the session and group and
+ * how each came about; undone ones stay, marked (viewers do not get the
+ * reason, which is free text). At most SRV_HISTORY_MAX, with "more" set when
+ * there are older ones.
+ */
+int srv_participant_attendance(struct tp_http_request *req)
+{
+	int64_t id = srv_param_id(req, 0);
+	const struct srv_actor *actor = srv_actor_of(req);
+	sqlite3 *db = srv_reader(req);
+	if (!db)
+		return 0;
+	int64_t exists = 0;
+	int r = tp_db_int(db, &exists, "SELECT count(*) FROM participants WHERE id = ?", "i", id);
+	if (r < 0)
+		return r;
+	if (!exists)
+		return tp_http_reply_error(req, 404, "not_found",
+					   "there is no participant with id %s", req->params[0]);
+	sqlite3_stmt *st;
+	r = tp_db_prepare(db, &st,
+			  "SELECT a.id, s.id, s.title, g.id, g.name, s.starts_at, s.ends_at,"
+			  "       a.method, a.walk_in, a.scanned_at, a.undone_at, a.undo_reason"
+			  " FROM attendance a JOIN sessions s ON s.id = a.session_id"
+			  " JOIN groups g ON g.id = s.group_id"
+			  " WHERE a.participant_id = ? ORDER BY s.starts_at DESC, a.id DESC LIMIT ?",
+			  "ii", id, SRV_HISTORY_MAX + 1);
+	if (r < 0)
+		return r;
+	json_t *items = json_array();
+	bool more = false;
+	while ((r = tp_db_step(st)) == 1) {
+		if (json_array_size(items) == SRV_HISTORY_MAX) {
+			more = true;
+			break;
+		}
+		json_t *a = json_pack("{s:I, s:I, s:I, s:s, s:s, s:b}",
+				      "id", (json_int_t)sqlite3_column_int64(st, 0),
+				      "session_id", (json_int_t)sqlite3_column_int64(st, 1),
+				      "group_id", (json_int_t)sqlite3_column_int64(st, 3),
+				      "group_name", tp_db_col_text(st, 4),
+				      "method", tp_db_col_text(st, 7),
+				      "walk_in", sqlite3_column_int(st, 8));
+		tp_json_set_text(a, "title", tp_db_col_null(st, 2) ? NULL : tp_db_col_text(st, 2));
+		tp_json_set_time(a, "starts_at", sqlite3_column_int64(st, 5));
+		tp_json_set_time(a, "ends_at", sqlite3_column_int64(st, 6));
+		tp_json_set_time(a, "scanned_at", sqlite3_column_int64(st, 9));
+		tp_json_set_time(a, "undone_at", tp_db_col_null(st, 10) ? 0 : sqlite3_column_int64(st, 10));
+		if (actor->perm != SRV_P_VIEWER)
+			tp_json_set_text(a, "undo_reason",
+					 tp_db_col_null(st, 11) ? NULL : tp_db_col_text(st, 11));
+		json_array_append_new(items, a);
+	}
+	sqlite3_finalize(st);
+	if (r < 0) {
+		json_decref(items);
+		return r;
+	}
+	return tp_http_reply_json(req, 200, json_pack("{s:I, s:o, s:b}", "participant_id",
+						      (json_int_t)id, "items", items, "more", more));
+}

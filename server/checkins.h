@@ -41,5 +41,7 @@ int srv_checkin_post(struct tp_http_request *req);     /* POST /api/v1/checkins 
 int srv_attendance_undo(struct tp_http_request *req);  /* POST /api/v1/attendance/{id}/undo */
 int srv_checkin_undo_post(struct tp_http_request *req); /* POST /api/v1/checkins/undo */
 int srv_session_roster(struct tp_http_request *req);   /* GET  /api/v1/sessions/{id}/roster */
+/* GET /api/v1/participants/{id}/attendance: her sign-ins, newest first. */
+int srv_participant_attendance(struct tp_http_request *req);
 
 #endif

@@ -30,6 +30,7 @@
 #include "resource.h"
 #include "responses.h"
 #include "sessions.h"
+#include "terms.h"
 #include "static_files.h"
 #include "targets.h"
 #include "templates.h"
@@ -65,8 +66,11 @@ const struct tp_route srv_routes[] = {
 	RESOURCE_ROUTES("participants", srv_participants, STAFF_READ, STAFF_WRITE),
 	{ "GET", "/api/v1/participants/{id}/card.svg", srv_card_svg, ALLOW(STAFF_WRITE) },
 	{ "POST", "/api/v1/participants/{id}/card", srv_card_reissue, ALLOW(STAFF_WRITE) },
+	{ "GET", "/api/v1/participants/{id}/attendance", srv_participant_attendance,
+	  ALLOW(STAFF_READ) },
 	RESOURCE_ROUTES("groups", srv_groups, KIOSK_READ, STAFF_WRITE),
 	{ "GET", "/api/v1/groups/{id}/cards.svg", srv_group_cards_svg, ALLOW(STAFF_WRITE) },
+	{ "POST", "/api/v1/groups/{id}/term", srv_term_plan, ALLOW(STAFF_WRITE) },
 	RESOURCE_ROUTES("sessions", srv_sessions, KIOSK_READ, STAFF_WRITE),
 	{ "GET", "/api/v1/sessions/{id}/roster", srv_session_roster, ALLOW(KIOSK_READ) },
 	{ "GET", "/api/v1/sessions/{id}/qr.svg", srv_session_qr_svg, ALLOW(STAFF_READ) },

@@ -7,9 +7,13 @@ import './pages/today.js';
 import './pages/participants.js';
 import './pages/participant.js';
 import './pages/groups.js';
+import './pages/group.js';
+import './pages/term.js';
 import './pages/session.js';
 import './pages/indicators.js';
 import './pages/levels.js';
 import './pages/followup.js';
+import './pages/devices.js';
+import './pages/audit.js';
 
 start();

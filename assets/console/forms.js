@@ -13,6 +13,8 @@
 //     initial: row,                  // values to start from
 //     submit: 'save',                // the button's string key
 //     onSubmit: async (values) => { await post(...); },  // throw ApiError to show it
+//     onInput: (values) => {},       // after every change (a preview)
+//     before, after: nodes put before and after the fields
 //   });
 //   view.append(f.node);
 //
@@ -73,7 +75,7 @@ function check(spec, value, values) {
 // A string key becomes its text; text already made stays.
 const say = (keyOrText) => t(keyOrText);
 
-export function form({ key, fields, initial = {}, submit = 'save', onSubmit, onInput, before = null, className = '' }) {
+export function form({ key, fields, initial = {}, submit = 'save', onSubmit, onInput, before = null, after = null, className = '' }) {
   const id = 'f' + ++formSeq;
   const start = { ...initial, ...(drafts.get(key) || {}) };
   const parts = new Map(); // name -> {spec, input, error, wrap}
@@ -157,6 +159,7 @@ export function form({ key, fields, initial = {}, submit = 'save', onSubmit, onI
   const node = el('form', { className: 'form ' + className, novalidate: true },
     before,
     el('div', { className: 'fields' }, [...parts.values()].map((p) => p.wrap)),
+    after,
     status,
     el('div', { className: 'form-actions' }, button));
 

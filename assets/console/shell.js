@@ -90,16 +90,19 @@ function currentRoute() {
   return q < 0 ? { path: h, query: new URLSearchParams() } : { path: h.slice(0, q), query: new URLSearchParams(h.slice(q + 1)) };
 }
 
+// The page whose path matches; a literal part wins over a :param
+// (/groups/new before /groups/:id), whatever order pages registered in.
 function findPage(path) {
+  let best = null;
   for (const page of pages) {
     const m = page.re.exec(path);
-    if (m) {
+    if (m && (!best || page.names.length < best.page.names.length)) {
       const params = {};
       page.names.forEach((name, i) => { params[name] = decodeURIComponent(m[i + 1]); });
-      return { page, params };
+      best = { page, params };
     }
   }
-  return null;
+  return best;
 }
 
 function navPages() {

@@ -1,12 +1,14 @@
 // One session's live roster: everyone enrolled, then walk-ins, with who has
 // arrived, when and how (card, phone, staff, import). Workers sign someone
-// in by hand (a second tap confirms) and undo a sign-in with a reason. The
-// list refreshes every five seconds without moving a button under a finger
-// or losing a reason being typed.
+// in by hand (a second tap confirms), sign in someone not on the list (a
+// walk-in, flagged), undo a sign-in with a reason, move the session or
+// cancel it. The list refreshes every five seconds without moving a button
+// under a finger or losing a reason being typed.
 
 import { registerPage, href } from '../shell.js';
-import { errorText, get, isQuiet, post } from '../api.js';
-import { el, fill, hkDay, hkNowTime, hkTime, printLink } from '../dom.js';
+import { errorText, get, isQuiet, patch, post, query } from '../api.js';
+import { el, fill, hkDay, hkIso, hkNowTime, hkTime, phoneTail, printLink } from '../dom.js';
+import { form } from '../forms.js';
 import { addStrings, collator, longDate, t, tCode } from '../i18n.js';
 import { sessionBadge } from '../widgets.js';
 
@@ -23,11 +25,13 @@ function mount(view, params, ctx) {
   const notice = el('div', { className: 'notice-slot', 'aria-live': 'polite' });
   const listNode = el('ul', { className: 'plain-list roster-list', dataset: { testid: 'roster' } });
   const tools = el('div', { className: 'toolbar' });
+  const editSlot = el('div', { className: 'edit-slot' });
+  const walkIn = el('div', { className: 'walk-in' });
   view.append(
     el('p', { className: 'crumbs' }, el('a', { href: href('/today') }, '‹ ' + t('nav_today'))),
-    el('section', { className: 'panel' }, head, tools,
+    el('section', { className: 'panel' }, head, tools, editSlot,
       el('div', { className: 'section-head roster-head' }, el('h2', {}, t('roster_title')), counts, updated),
-      status, notice, listNode));
+      status, notice, listNode, walkIn));
 
   let session = null;
   let roster = null;
@@ -55,8 +59,100 @@ function mount(view, params, ctx) {
         el('span', {}, longDate(hkDay(s.starts_at))),
         el('span', { className: 'time-range' }, hkTime(s.starts_at) + '–' + hkTime(s.ends_at)),
         s.venue ? el('span', { className: 'venue' }, s.venue) : null));
+    const worker = ctx.can('worker') && !s.archived_at;
     fill(tools,
-      printLink('/api/v1/sessions/' + s.id + '/qr.svg', t('print_poster'), t('print_poster') + ' ' + t('new_tab')));
+      printLink('/api/v1/sessions/' + s.id + '/qr.svg', t('print_poster'), t('print_poster') + ' ' + t('new_tab')),
+      worker && s.status !== 'cancelled' ? el('button', { type: 'button', className: 'btn btn-secondary', 'aria-expanded': String(!!editSlot.firstChild), onClick: toggleMove }, t('move_session')) : null,
+      worker ? statusButton(s) : null);
+    if (worker && s.status !== 'cancelled' && !walkIn.firstChild) walkIn.append(walkInBox());
+    if (s.status === 'cancelled') fill(walkIn);
+  }
+
+  function toggleMove() {
+    if (editSlot.firstChild) {
+      fill(editSlot);
+      renderHead();
+      return;
+    }
+    const s = session;
+    const f = form({
+      key: 'session-move-' + id,
+      fields: [
+        { name: 'day', label: 'f_day', type: 'date', required: true, server: ['starts_at'] },
+        { name: 'starts', label: 'f_starts', type: 'time', required: true },
+        { name: 'ends', label: 'f_ends', type: 'time', required: true, server: ['ends_at'], validate: (v, vals) => (vals.starts && v <= vals.starts ? 'err_ends_after' : null) },
+        { name: 'venue', label: 'f_venue', max: 100 },
+      ],
+      initial: { day: hkDay(s.starts_at), starts: hkTime(s.starts_at), ends: hkTime(s.ends_at), venue: s.venue },
+      submit: 'move_save',
+      onSubmit: async (v) => {
+        session = { ...session, ...(await patch('/api/v1/sessions/' + id, {
+          starts_at: hkIso(v.day, v.starts), ends_at: hkIso(v.day, v.ends), venue: v.venue,
+        })) };
+        fill(editSlot);
+        renderHead();
+        say('ok', t('moved_ok'));
+      },
+    });
+    fill(editSlot, el('div', { className: 'inset' }, el('h2', {}, t('move_session')), f.node));
+    renderHead();
+  }
+
+  // Cancel (two taps) or, once cancelled, put the session back.
+  function statusButton(s) {
+    const cancelled = s.status === 'cancelled';
+    const button = el('button', { type: 'button', className: 'btn ' + (cancelled ? 'btn-secondary' : 'btn-secondary danger-text') }, t(cancelled ? 'restore_session' : 'cancel_session'));
+    let armed = false;
+    button.addEventListener('click', async () => {
+      if (!cancelled && !armed) {
+        armed = true;
+        button.className = 'btn btn-danger';
+        button.textContent = t('cancel_session_confirm');
+        return;
+      }
+      button.disabled = true;
+      try {
+        session = { ...session, ...(await patch('/api/v1/sessions/' + id, { status: cancelled ? 'planned' : 'cancelled' })) };
+        fill(editSlot);
+        say('ok', t(cancelled ? 'restored_ok' : 'cancelled_ok'));
+        renderHead();
+        render();
+      } catch (err) {
+        button.disabled = false;
+        if (!isQuiet(err)) say('error', errorText(err));
+      }
+    });
+    return button;
+  }
+
+  // Someone not on the list: found by alias, ref or phone digits, signed in
+  // as a walk-in.
+  function walkInBox() {
+    const input = el('input', { id: 'walkin-q', type: 'search', autocomplete: 'off', maxlength: 100, placeholder: t('search_label') });
+    const results = el('ul', { className: 'plain-list', dataset: { testid: 'walkin-results' } });
+    let timer = 0;
+    let seq = 0;
+    async function search() {
+      const q = input.value.trim();
+      const mine = ++seq;
+      if (!q) return fill(results);
+      try {
+        const data = await get(query('/api/v1/participants', { q, limit: 8 }));
+        if (mine !== seq || !ctx.alive()) return;
+        const here = new Set((roster?.people || []).map((p) => p.participant_id));
+        fill(results, (data.items || []).filter((p) => !here.has(p.id)).map((p) => el('li', { className: 'result-row' },
+          el('div', { className: 'result-info' }, el('span', { className: 'alias' }, p.alias),
+            el('span', { className: 'result-facts' }, [p.ref, phoneTail(p.phone) ? t('phone_tail', { d: phoneTail(p.phone) }) : null].filter(Boolean).join(' · '))),
+          el('button', {
+            type: 'button', className: 'btn btn-primary', 'aria-label': t('sign_in_walk_in') + ': ' + p.alias,
+            onClick: () => { input.value = ''; fill(results); signIn({ participant_id: p.id, alias: p.alias }); },
+          }, t('sign_in_walk_in')))));
+      } catch (err) {
+        if (!isQuiet(err)) fill(results, el('li', { className: 'notice notice-error' }, errorText(err)));
+      }
+    }
+    input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(search, 300); });
+    return el('div', { className: 'enrol-box' }, el('label', { for: 'walkin-q' }, t('walk_in_find')), input, results);
   }
 
   function rowSig(p) {
@@ -222,6 +318,17 @@ addStrings({
     roster_empty: '名單上沒有人。',
     session_n: '第 {n} 節',
     print_poster: '列印簽到海報',
+    move_session: '更改時間或地點',
+    move_save: '儲存更改',
+    moved_ok: '已更改時間及地點。',
+    f_day: '日期',
+    cancel_session: '取消這一節',
+    cancel_session_confirm: '確認取消這一節？',
+    cancelled_ok: '這一節已取消。',
+    restore_session: '恢復這一節',
+    restored_ok: '這一節已恢復。',
+    walk_in_find: '為不在名單上的人簽到（即場參加）',
+    sign_in_walk_in: '簽到',
     here: '已到',
     not_here: '未到',
     at_time: '{t} 到達',
@@ -248,6 +355,17 @@ addStrings({
     roster_empty: 'Nobody is on the list.',
     session_n: 'session {n}',
     print_poster: 'Print sign-in poster',
+    move_session: 'Change time or place',
+    move_save: 'Save the change',
+    moved_ok: 'The time and place are changed.',
+    f_day: 'Date',
+    cancel_session: 'Cancel this session',
+    cancel_session_confirm: 'Really cancel it?',
+    cancelled_ok: 'This session is cancelled.',
+    restore_session: 'Put this session back',
+    restored_ok: 'This session is back on.',
+    walk_in_find: 'Sign in someone not on the list (a walk-in)',
+    sign_in_walk_in: 'Sign in',
     here: 'Here',
     not_here: 'Not yet',
     at_time: 'at {t}',

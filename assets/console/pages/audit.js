@@ -6,6 +6,7 @@ import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, query } from '../api.js';
 import { el, fill } from '../dom.js';
 import { form } from '../forms.js';
+import '../widgets.js'; // the words pages share
 import { addStrings, dateTime, t, tCode } from '../i18n.js';
 
 const PAGE = 50;

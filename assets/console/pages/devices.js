@@ -6,6 +6,7 @@ import { registerPage } from '../shell.js';
 import { errorText, isQuiet, list, post } from '../api.js';
 import { el, fill } from '../dom.js';
 import { form } from '../forms.js';
+import '../widgets.js'; // the words pages share
 import { addStrings, collator, dateTime, t, tCode } from '../i18n.js';
 
 function mount(view, params, ctx) {
@@ -150,9 +151,9 @@ addStrings({
     f_device_kind: 'Kind',
     kind_kiosk: 'Kiosk',
     kind_gateway: 'Messaging gateway',
-    h_device_venue: 'The room the kiosk is in, written as the sessions’ venue.',
+    h_device_venue: "The room the kiosk is in, written as the sessions' venue.",
     no_devices: 'No kiosks yet.',
-    token_once: 'The token of {name} is shown this once: copy it into the gateway’s settings now.',
+    token_once: "The token of {name} is shown this once: copy it into the gateway's settings now.",
     pair: 'Pair',
     pair_title: 'Pair {name}',
     pair_help: 'Type this code on the kiosk (or show it the QR). It works once.',

@@ -75,7 +75,7 @@ function mount(view, params, ctx) {
     return el('section', { className: 'panel', dataset: { testid: 'group-members' } },
       el('div', { className: 'section-head' }, el('h2', {}, t('group_members')), el('span', { className: 'section-sub' }, t('enrolled_n', { n: enrolments.length }))),
       ctx.can('worker') && !g.archived_at ? enrolBox(g, enrolments) : null,
-      rows.length ? el('ul', { className: 'plain-list' }, rows) : el('p', { className: 'muted' }, t('no_members')));
+      rows.length ? el('ul', { className: 'plain-list member-list' }, rows) : el('p', { className: 'muted' }, t('no_members')));
   }
 
   // Find someone and enrol her in this group.
@@ -133,7 +133,6 @@ registerPage({ path: '/groups/:id', navParent: '/groups', role: 'viewer', mount 
 
 addStrings({
   'zh-HK': {
-    plan_term: '編排一期活動',
     term_planned: '已編排 {n} 節活動。',
     group_sessions: '活動',
     no_sessions: '未有活動。按「編排一期活動」一次過加入。',
@@ -144,7 +143,6 @@ addStrings({
     already_member: '已是組員',
   },
   en: {
-    plan_term: 'Plan a term',
     term_planned: '{n} sessions are planned.',
     group_sessions: 'Sessions',
     no_sessions: 'No sessions yet. “Plan a term” adds them in one go.',

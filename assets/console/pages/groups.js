@@ -7,6 +7,7 @@ import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, list, patch, post } from '../api.js';
 import { el, fill, printLink } from '../dom.js';
 import { form } from '../forms.js';
+import '../widgets.js'; // the words pages share
 import { addStrings, collator, getLang, t, tCode } from '../i18n.js';
 
 export const GROUP_KINDS = ['counselling', 'family', 'parent_child', 'education', 'peer_support', 'other'];
@@ -115,54 +116,22 @@ registerPage({ path: '/groups/:id/edit', navParent: '/groups', role: 'worker', m
 
 addStrings({
   'zh-HK': {
-    nav_groups: '小組',
     groups_title: '小組',
     groups_empty: '未有小組。',
-    enrolled_n: '{n} 人登記',
-    sessions_n: '{n} 節',
-    print_cards: '列印小組卡',
     group_new: '新增小組',
     group_create: '新增',
-    group_edit: '修改小組',
     f_group_name: '小組名稱',
-    f_programme: '計劃',
-    f_kind: '類別',
-    kind_counselling: '輔導',
-    kind_family: '家庭關係',
-    kind_parent_child: '親子',
-    kind_education: '教育',
-    kind_peer_support: '朋輩支援',
-    kind_other: '其他',
-    f_retention_n: '持續參與所需節數',
     h_retention_n: '出席最少這麼多節才算持續參與（資助指標用，一般為 3）。',
-    f_venue: '地點',
-    h_venue: '活動的房間。簽到機以地點配對活動，請與簽到機的地點一致。',
     f_feedback_form: '簽到後的意見表',
     no_programmes: '未有計劃。請先以匯入功能加入計劃。',
   },
   en: {
-    nav_groups: 'Groups',
     groups_title: 'Groups',
     groups_empty: 'No groups yet.',
-    enrolled_n: '{n} enrolled',
-    sessions_n: '{n} sessions',
-    print_cards: 'Print card sheet',
     group_new: 'New group',
     group_create: 'Create',
-    group_edit: 'Edit group',
     f_group_name: 'Name',
-    f_programme: 'Programme',
-    f_kind: 'Kind',
-    kind_counselling: 'Counselling',
-    kind_family: 'Family relationship',
-    kind_parent_child: 'Parent and child',
-    kind_education: 'Education',
-    kind_peer_support: 'Peer support',
-    kind_other: 'Other',
-    f_retention_n: 'Sessions for retention',
     h_retention_n: 'Attending at least this many sessions counts as staying (for the funder; usually 3).',
-    f_venue: 'Venue',
-    h_venue: 'The room. Kiosks find sessions by venue: write it as the kiosk’s venue is written.',
     f_feedback_form: 'Feedback form after sign-in',
     no_programmes: 'There is no programme yet. Import programmes first.',
   },

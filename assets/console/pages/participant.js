@@ -6,6 +6,7 @@ import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, list, patch, post, query } from '../api.js';
 import { el, fill, hkTime } from '../dom.js';
 import { form } from '../forms.js';
+import '../widgets.js'; // the words pages share
 import { addStrings, collator, dateTime, shortDate, t, tCode } from '../i18n.js';
 
 const CHANNELS = ['sms', 'whatsapp', 'none'];
@@ -242,8 +243,6 @@ addStrings({
     edit: '修改資料',
     f_alias: '稱呼',
     h_alias: '她希望被稱呼的名字，不必是真實姓名。會印在卡上。',
-    f_ref: '編號',
-    h_ref: '中心自己的編號；留空會自動編配。',
     f_phone: '電話',
     h_phone: '香港號碼 8 位數字，或以 + 開頭的海外號碼。',
     f_channel: '訊息方式',
@@ -274,9 +273,7 @@ addStrings({
     card_issued: '卡發出日期',
     her_groups: '小組',
     no_groups: '未有參加任何小組。',
-    enrolled_on: '{d} 加入',
     enrol_in: '加入小組',
-    enrol_in_button: '加入',
     her_attendance: '出席紀錄',
     attended_n: '共 {n} 次',
     no_attendance: '未有出席紀錄。',
@@ -294,8 +291,6 @@ addStrings({
     edit: 'Edit',
     f_alias: 'Alias',
     h_alias: 'The name she wants to be called; need not be her legal name. Printed on her card.',
-    f_ref: 'Reference',
-    h_ref: 'The centre’s own reference; left empty, one is given.',
     f_phone: 'Phone',
     h_phone: '8 digits for Hong Kong, or an overseas number starting with +.',
     f_channel: 'Messages by',
@@ -326,9 +321,7 @@ addStrings({
     card_issued: 'Card issued',
     her_groups: 'Groups',
     no_groups: 'Not in any group.',
-    enrolled_on: 'joined {d}',
     enrol_in: 'Enrol in a group',
-    enrol_in_button: 'Enrol',
     her_attendance: 'Attendance',
     attended_n: '{n} in all',
     no_attendance: 'No attendance yet.',

@@ -5,6 +5,7 @@
 import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, query } from '../api.js';
 import { el, fill, phoneTail } from '../dom.js';
+import '../widgets.js'; // the words pages share
 import { addStrings, t } from '../i18n.js';
 
 const SEARCH_DELAY_MS = 300;
@@ -87,28 +88,18 @@ registerPage({ path: '/participants', nav: { label: 'nav_participants', order: 2
 
 addStrings({
   'zh-HK': {
-    nav_participants: '參加者',
     participants_title: '參加者',
-    search_label: '別名、編號或電話尾號',
     search_button: '搜尋',
     searching: '搜尋中…',
-    search_none: '找不到「{q}」。',
     search_more: '只顯示首 {n} 個結果，請輸入更多字收窄搜尋。',
-    phone_tail: '電話尾號 {d}',
-    no_phone: '沒有電話',
     open_participant: '查看',
     enrol_new: '登記新參加者',
   },
   en: {
-    nav_participants: 'Participants',
     participants_title: 'Participants',
-    search_label: 'Alias, ref or last digits of phone',
     search_button: 'Search',
     searching: 'Searching…',
-    search_none: 'Nothing found for “{q}”.',
     search_more: 'Showing the first {n}: type more to narrow it down.',
-    phone_tail: 'phone ending {d}',
-    no_phone: 'no phone',
     open_participant: 'Open',
     enrol_new: 'Enrol someone new',
   },

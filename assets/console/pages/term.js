@@ -7,6 +7,7 @@ import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, post } from '../api.js';
 import { addDays, el, fill, hkToday, weekday } from '../dom.js';
 import { form } from '../forms.js';
+import '../widgets.js'; // the words pages share
 import { addStrings, shortDate, t } from '../i18n.js';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 0]; // Monday first, as a Hong Kong calendar
@@ -110,9 +111,6 @@ addStrings({
     f_term_from: '由這天起',
     h_term_from: '第一節是這天或之後的第一個所選星期幾。',
     f_weeks: '共幾星期',
-    f_starts: '開始時間',
-    f_ends: '結束時間',
-    err_ends_after: '結束時間要在開始時間之後。',
     term_preview_empty: '填好日期及星期數，便會列出每一節的日期。',
     term_summary: '共 {n} 節，每節 {from}–{to}',
     term_untick: '公眾假期或不開組的日子，取消剔選即可。',
@@ -131,10 +129,7 @@ addStrings({
     f_term_from: 'Starting from',
     h_term_from: 'The first session is the first chosen weekday on or after this day.',
     f_weeks: 'For how many weeks',
-    f_starts: 'Starts at',
-    f_ends: 'Ends at',
-    err_ends_after: 'The end must be after the start.',
-    term_preview_empty: 'Fill in the date and the weeks to see every session’s date.',
+    term_preview_empty: "Fill in the date and the weeks to see every session's date.",
     term_summary: '{n} sessions, each {from}–{to}',
     term_untick: 'Untick public holidays and days without a meeting.',
     term_create: 'Create these sessions',

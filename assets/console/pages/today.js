@@ -86,23 +86,15 @@ registerPage({ path: '/today', nav: { label: 'nav_today', order: 10 }, role: 'vi
 
 addStrings({
   'zh-HK': {
-    nav_today: '今日',
     today_title: '今日',
     today_empty: '今日沒有活動。',
-    updated: '更新於 {t}',
     retrying: '未能更新：{msg}　稍後自動再試。',
-    arrived_of: '已到 {a} / {e}',
-    walk_ins: '另有 {n} 位即場參加',
     open_roster: '打開名單',
   },
   en: {
-    nav_today: 'Today',
     today_title: 'Today',
     today_empty: 'No sessions today.',
-    updated: 'Updated {t}',
     retrying: 'Could not update: {msg}. Trying again shortly.',
-    arrived_of: '{a} of {e} here',
-    walk_ins: '+{n} walk-in(s)',
     open_roster: 'Open roster',
   },
 });

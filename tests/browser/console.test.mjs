@@ -343,7 +343,7 @@ describe('staff console', { skip }, () => {
     await vpage.goto(rig.server.url + '/#/participants/' + state.herId);
     await signIn(vpage, ['vic', 'viewer-password-1']);
     await vpage.locator('[data-testid=alias]').waitFor();
-    assert.deepEqual(await tabs(vpage), ['今日', '參加者', '小組']);
+    assert.deepEqual(await tabs(vpage), ['今日', '參加者', '小組', '跟進', '指標']);
     const text = await vpage.locator('.view').textContent();
     assert.doesNotMatch(text, /6123|4567|\+852/, 'no phone number, not even its last digits');
     assert.equal(await vpage.locator('[data-testid=phone]').count(), 0);
@@ -372,7 +372,7 @@ describe('staff console', { skip }, () => {
     await apage.goto(rig.server.url + '/#/devices');
     await signIn(apage, ['admin', 'touchpoint-admin']);
     await apage.locator('[data-testid=devices]').waitFor();
-    assert.deepEqual(await tabs(apage), ['今日', '參加者', '小組', '簽到機', '操作紀錄']);
+    assert.deepEqual(await tabs(apage), ['今日', '參加者', '小組', '跟進', '指標', '簽到機', '操作紀錄']);
     await apage.locator('input[name=name]').fill('Room 3 kiosk');
     await apage.locator('input[name=venue]').fill('Room 3');
     await apage.locator('form.form button[type=submit]').click();

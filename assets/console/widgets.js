@@ -9,6 +9,13 @@ export function nowOn(s) {
   return s.status !== 'cancelled' && Date.parse(s.starts_at) <= now && now < Date.parse(s.ends_at);
 }
 
+// What a session is called: its title, else its group and number
+// (sessions planned as a term have no title of their own).
+export function sessionName(s) {
+  if (s.title) return s.title;
+  return [s.group_name, s.number ? t('session_n', { n: s.number }) : null].filter(Boolean).join(' · ') || '#' + s.id;
+}
+
 // The badge of a session: cancelled, on now, or none.
 export function sessionBadge(s) {
   if (s.status === 'cancelled') return el('span', { className: 'badge badge-cancelled' }, t('cancelled'));

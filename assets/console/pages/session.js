@@ -10,7 +10,7 @@ import { errorText, get, isQuiet, patch, post, query } from '../api.js';
 import { el, fill, hkDay, hkIso, hkNowTime, hkTime, phoneTail, printLink } from '../dom.js';
 import { form } from '../forms.js';
 import { addStrings, collator, longDate, t, tCode } from '../i18n.js';
-import { sessionBadge } from '../widgets.js';
+import { sessionBadge, sessionName } from '../widgets.js';
 
 const REFRESH_MS = 5000;
 const CONFIRM_MS = 5000;
@@ -51,7 +51,7 @@ function mount(view, params, ctx) {
   function renderHead() {
     const s = session;
     fill(head,
-      el('h1', { className: 'session-title' }, s.title || s.group_name || '#' + s.id, sessionBadge(s)),
+      el('h1', { className: 'session-title' }, sessionName(s), sessionBadge(s)),
       el('p', { className: 'session-group' },
         el('a', { href: href('/groups/' + s.group_id) }, s.group_name || ''),
         s.number ? ' · ' + t('session_n', { n: s.number }) : ''),

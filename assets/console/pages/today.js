@@ -6,7 +6,7 @@ import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, list } from '../api.js';
 import { el, fill, hkNowTime, hkTime, hkToday } from '../dom.js';
 import { addStrings, longDate, t } from '../i18n.js';
-import { nowOn, sessionBadge } from '../widgets.js';
+import { nowOn, sessionBadge, sessionName } from '../widgets.js';
 
 const REFRESH_MS = 10000;
 
@@ -26,7 +26,7 @@ function sessionCard(s, roster, rosterError) {
   return el('article', { className: 'session' + (cancelled ? ' is-cancelled' : '') + (nowOn(s) ? ' is-now' : ''), dataset: { session: s.id } },
     el('div', { className: 'session-main' },
       el('div', { className: 'session-info' },
-        el('h2', { className: 'session-title' }, s.title || s.group_name || '#' + s.id, sessionBadge(s)),
+        el('h2', { className: 'session-title' }, sessionName(s), sessionBadge(s)),
         s.title && s.group_name && !s.title.includes(s.group_name) ? el('p', { className: 'session-group' }, s.group_name) : null,
         el('p', { className: 'session-time' },
           el('span', { className: 'time-range' }, hkTime(s.starts_at) + '–' + hkTime(s.ends_at)),

@@ -40,6 +40,7 @@
 #include "resource.h"
 #include "tp_alloc.h"
 #include "tp_db.h"
+#include "tp_idmap.h"
 #include "tp_log.h"
 #include "tp_stats.h"
 #include "tp_time.h"
@@ -49,9 +50,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 /* Rows a report may hold: scopes x figures stay far below this. */
 #define SRV_IND_MAX_ROWS 1000000
@@ -175,84 +173,6 @@ static int add_stat(struct srv_ind_report *rep, const char *scope, const char *i
 	return 0;
 }
 
-/*
- * Every query of a scope starts with these tables, bound the same way:
- * ?1 programme id (0: all), ?2 group kind (NULL: all), ?3 group id (0: all),
- * ?4 from, ?5 to (Unix seconds, [from, to)), ?6 now, ?7 first day and
- * ?8 last day (YYYY-MM-DD, Hong Kong).
- */
-#define SCOPE_CTE                                                                    \
-	"WITH sg AS (SELECT g.id, g.retention_n FROM groups g"                         \
-	"   WHERE g.archived_at IS NULL AND (?1 = 0 OR g.programme_id = ?1)"           \
-	"     AND (?2 IS NULL OR g.kind = ?2) AND (?3 = 0 OR g.id = ?3)),"              \
-	" ss AS (SELECT s.id, s.group_id, s.ends_at <= ?6 AS delivered,"                \
-	"   CASE WHEN s.ends_at - s.starts_at < " STR(SRV_IND_SESSION_MIN) " THEN 0"    \
-	"        WHEN s.ends_at - s.starts_at >= " STR(SRV_IND_WHOLE_DAY)               \
-	"          THEN " STR(SRV_IND_WHOLE_DAY_COUNT) " ELSE 1 END AS units"           \
-	"   FROM sessions s JOIN sg ON sg.id = s.group_id"                              \
-	"   WHERE s.archived_at IS NULL AND s.status <> 'cancelled'"                    \
-	"     AND s.starts_at >= ?4 AND s.starts_at < ?5),"                             \
-	" att AS (SELECT a.participant_id, ss.group_id FROM attendance a"               \
-	"   JOIN ss ON ss.id = a.session_id WHERE a.undone_at IS NULL),"                \
-	" enr AS (SELECT e.group_id, e.participant_id FROM enrolments e"                \
-	"   JOIN sg ON sg.id = e.group_id WHERE e.archived_at IS NULL"                  \
-	"     AND e.enrolled_on <= ?8 AND (e.left_on IS NULL OR e.left_on >= ?7)) "
-
-struct scope {
-	const char *name;
-	int64_t programme_id;
-	const char *kind;
-	int64_t group_id;
-	const char *target_scope; /* its scope in targets ("*", kind, ref), or NULL */
-};
-
-static int scope_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql,
-			 const struct srv_ind_query *q, const struct scope *sc)
-{
-	char first[11], last[11];
-	tp_date_format_hk(q->from, first);
-	tp_date_format_hk(q->to - 1, last);
-	return tp_db_prepare(db, st, sql, "itiiiitt", sc->programme_id, sc->kind,
-			     sc->group_id, q->from, q->to, q->now, first, last);
-}
-
-static int scope_counts(sqlite3 *db, const struct srv_ind_query *q, const struct scope *sc,
-			struct srv_ind_report *rep)
-{
-	static const char sql[] = SCOPE_CTE
-		"SELECT (SELECT count(DISTINCT participant_id) FROM enr),"
-		" (SELECT count(DISTINCT participant_id) FROM att),"
-		" (SELECT count(*) FROM att),"
-		" (SELECT count(*) FROM ss),"
-		" (SELECT coalesce(sum(units), 0) FROM ss WHERE delivered),"
-		" (SELECT count(*) FROM enr),"
-		" (SELECT count(*) FROM (SELECT 1 FROM enr JOIN sg ON sg.id = enr.group_id"
-		"   JOIN att ON att.group_id = enr.group_id"
-		"    AND att.participant_id = enr.participant_id"
-		"   GROUP BY enr.group_id, enr.participant_id"
-		"   HAVING count(*) >= max(sg.retention_n)))";
-	sqlite3_stmt *st;
-	int r = scope_prepare(db, &st, sql, q, sc);
-	if (r < 0)
-		return r;
-	r = tp_db_step(st);
-	if (r == 1) {
-		double v[7];
-		for (int i = 0; i < 7; i++)
-			v[i] = (double)sqlite3_column_int64(st, i);
-		if ((r = add_count(rep, sc->name, "enrolled", v[0])) >= 0 &&
-		    (r = add_count(rep, sc->name, "participants", v[1])) >= 0 &&
-		    (r = add_count(rep, sc->name, "attendances", v[2])) >= 0 &&
-		    (r = add_count(rep, sc->name, "sessions", v[3])) >= 0 &&
-		    (r = add_count(rep, sc->name, "sessions_delivered", v[4])) >= 0)
-			r = add_share(rep, sc->name, "retention", v[6], v[5]);
-	} else if (r == 0) {
-		r = -EIO;
-	}
-	sqlite3_finalize(st);
-	return r;
-}
-
 /* What the responses to one form in a scope add up to. */
 struct form_acc {
 	const struct tp_form *form;
@@ -337,178 +257,751 @@ static int acc_emit(const struct form_acc *a, const char *scope, struct srv_ind_
 static const char *const srv_ind_builtin_forms[] = { "satisfaction", "awareness", "phq9" };
 #define SRV_IND_MAX_FORMS 64
 
-static int scope_forms(sqlite3 *db, const struct srv_ind_query *q, const struct scope *sc,
-		       struct srv_ind_report *rep)
+/*
+ * The engine. A report is a list of units, the scopes in the order they are
+ * printed: "*" (every programme, when no programme is asked for), then
+ * each programme, its group kinds and its groups. Each table is read once
+ * for the whole report, its rows naming their group; a group's figures
+ * are tallied from them, and a kind's, a programme's and "*"'s are built
+ * from their groups': sums for attendances, sessions and retention, and
+ * distinct people for enrolled and participants (the (person, group) pairs
+ * sorted by person, each person counted once per unit),
+ * so that someone in two groups of a kind is one person there. Responses
+ * are read once, each answer parsed once, and streamed in the order
+ * (form, participant, time) into every unit they belong to, so that a
+ * participant's pre/post pair is found afresh at each level.
+ *
+ * The queries name the groups table first and join with CROSS JOIN, which
+ * makes sqlite walk groups, then each group's sessions (sessions_group),
+ * then each session's live attendances (attendance_live, schema v6): the
+ * plan does not depend on statistics the database may not have.
+ *
+ * Binds of every query: ?1 programme id (0: all), ?2 from, ?3 to (Unix
+ * seconds, [from, to)), ?4 now, ?5 first day, ?6 last day (YYYY-MM-DD,
+ * Hong Kong); each query binds up to the highest it names.
+ */
+#define IN_SCOPE " g.archived_at IS NULL AND (?1 = 0 OR g.programme_id = ?1)"
+#define HELD                                                                         \
+	" s.group_id = g.id AND s.starts_at >= ?2 AND s.starts_at < ?3"               \
+	" AND s.archived_at IS NULL AND s.status <> 'cancelled'"
+
+static const char sql_programmes[] =
+	"SELECT id, ref FROM programmes WHERE (?1 = 0 AND archived_at IS NULL) OR id = ?1"
+	" ORDER BY ref IS NULL, ref, id";
+static const char sql_groups[] =
+	"SELECT g.id, g.programme_id, g.ref, g.kind, g.retention_n FROM groups g"
+	" WHERE" IN_SCOPE " ORDER BY g.ref IS NULL, g.ref, g.id";
+static const char sql_sessions[] =
+	"SELECT s.group_id, s.ends_at - s.starts_at, s.ends_at <= ?4"
+	" FROM groups g CROSS JOIN sessions s WHERE" IN_SCOPE " AND" HELD;
+static const char sql_attendance[] =
+	"SELECT s.group_id, a.participant_id"
+	" FROM groups g CROSS JOIN sessions s CROSS JOIN attendance a"
+	" WHERE" IN_SCOPE " AND" HELD " AND a.session_id = s.id AND a.undone_at IS NULL";
+static const char sql_enrolments[] =
+	"SELECT e.group_id, e.participant_id FROM groups g CROSS JOIN enrolments e"
+	" WHERE" IN_SCOPE " AND e.group_id = g.id AND e.archived_at IS NULL"
+	" AND e.enrolled_on <= ?6 AND (e.left_on IS NULL OR e.left_on >= ?5)";
+/* Responses: group id (NULL without a session), form, participant, phase,
+ * answers, time, id, and whether it has no session. Every programme: the
+ * period's responses (responses_time), each with its session's group. One
+ * programme: those through any session of its groups
+ * (responses_session_time), then those without a session. */
+#define RESPONSE_COLUMNS "r.form, r.participant_id, r.phase, r.answers, r.submitted_at, r.id"
+static const char sql_responses_all[] =
+	"SELECT s.group_id, " RESPONSE_COLUMNS ", r.session_id IS NULL"
+	" FROM responses r LEFT JOIN sessions s ON s.id = r.session_id"
+	" WHERE r.submitted_at >= ?2 AND r.submitted_at < ?3";
+static const char sql_responses_one[] =
+	"SELECT s.group_id, " RESPONSE_COLUMNS ", 0"
+	" FROM groups g CROSS JOIN sessions s CROSS JOIN responses r"
+	" WHERE" IN_SCOPE " AND s.group_id = g.id AND r.session_id = s.id"
+	" AND r.submitted_at >= ?2 AND r.submitted_at < ?3"
+	" UNION ALL SELECT NULL, " RESPONSE_COLUMNS ", 1 FROM responses r"
+	" WHERE r.submitted_at >= ?2 AND r.submitted_at < ?3 AND r.session_id IS NULL";
+
+/* A scope of the report and its counts. */
+struct unit {
+	char *name;               /* "*", "P1", "P1/kind:family", "P1/group:G7" */
+	char *target;             /* its scope in targets ("*", kind, ref), or NULL */
+	int64_t programme_id;
+	int64_t enrolled, participants, attendances, sessions, delivered;
+	int64_t kept, enrolments; /* retention: enrolments that came often enough, of all */
+};
+
+#define UNITS_PER_GROUP 4     /* its group, kind, programme and "*" */
+
+struct group {
+	int64_t id, programme_id, retention_n;
+	char *ref, *kind;         /* ref is NULL when the group has none */
+	int64_t sessions, delivered;
+	int unit[UNITS_PER_GROUP];/* the units it counts in */
+	int nunits;
+	size_t first_enrolment, nenrolments; /* in engine.by_group */
+	bool tallied;             /* its attendances are counted */
+};
+
+/* One response, its answers read. */
+struct response {
+	int64_t pid;              /* 0: anonymous */
+	int64_t at, id;
+	int form;                 /* index into engine.forms */
+	int group;                /* index into engine.groups; -1: no session */
+	int phase;                /* 1 pre, 2 post, 0 neither */
+	bool positive, scored;
+	int64_t score;
+};
+
+/* A person in a group: enrolled there, or came there. */
+struct membership {
+	int64_t pid;
+	int group;
+};
+
+struct engine {
+	sqlite3 *db;
+	const struct srv_ind_query *q;
+	char first[11], last[11];
+	struct group *groups;
+	size_t ngroups;
+	struct tp_idmap group_index;    /* (0, group id) -> index */
+	struct unit *units;
+	size_t nunits, capunits;
+	struct membership *enrolments;   /* by participant, after enrolments_pass */
+	struct membership *by_group;     /* the same by group */
+	size_t nenrolments, capenrolments;
+	struct membership *attended;     /* each (person, group) with attendances */
+	size_t nattended, capattended;
+	int64_t *seen, stamp;           /* per unit: the last person counted there */
+	const struct tp_form **forms;   /* the built-in ones first */
+	size_t nforms, nbuiltin;
+	char **unknown;                 /* form keys not installed, logged once */
+	size_t nunknown;
+	struct response *responses;
+	size_t nresponses, capresponses;
+	struct form_acc *acc;           /* acc[form * nunits + unit] */
+};
+
+/* Prepares sql with the binds ?1 to ?nbind (the highest it names). */
+static int engine_prepare(struct engine *e, sqlite3_stmt **st, const char *sql, int nbind)
 {
-	static const char sql[] = SCOPE_CTE
-		"SELECT r.form, r.participant_id, r.phase, r.answers FROM responses r"
-		" WHERE r.submitted_at >= ?4 AND r.submitted_at < ?5"
-		"   AND (r.session_id IN (SELECT s.id FROM sessions s JOIN sg ON sg.id = s.group_id)"
-		"        OR (r.session_id IS NULL"
-		"            AND r.participant_id IN (SELECT participant_id FROM enr)))"
-		" ORDER BY r.form, r.participant_id, r.submitted_at, r.id";
-	struct form_acc acc[SRV_IND_MAX_FORMS];
-	size_t nacc = 0;
-	memset(acc, 0, sizeof acc);
-	for (size_t i = 0; i < sizeof srv_ind_builtin_forms / sizeof *srv_ind_builtin_forms; i++) {
-		const struct tp_form *f = srv_form_find(srv_ind_builtin_forms[i]);
-		if (f)
-			acc[nacc++].form = f;
-	}
-	sqlite3_stmt *st;
-	int r = scope_prepare(db, &st, sql, q, sc);
-	if (r < 0)
-		return r;
-	struct form_acc *a = NULL;
-	char skipped[TP_FORM_KEY_MAX + 1] = "";
-	while ((r = tp_db_step(st)) == 1) {
-		const char *key = tp_db_col_text(st, 0);
-		if (strcmp(key, skipped) == 0)
-			continue;
-		if (!a || strcmp(a->form->key, key) != 0) {
-			if (a)
-				acc_flush(a);
-			a = NULL;
-			for (size_t i = 0; i < nacc && !a; i++)
-				if (strcmp(acc[i].form->key, key) == 0)
-					a = &acc[i];
-			const struct tp_form *f = a ? NULL : srv_form_find(key);
-			if (!a && f && nacc < SRV_IND_MAX_FORMS) {
-				a = &acc[nacc++];
-				a->form = f;
-			}
-			if (!a) {
-				/* A form no longer installed (or past the
-				 * SRV_IND_MAX_FORMS-th): its answers cannot be read,
-				 * so it is left out, and logged once. */
-				tp_warn("indicators: responses to form \"%s\" left out", key);
-				snprintf(skipped, sizeof skipped, "%s", key);
-				continue;
-			}
-		}
-		int64_t pid = sqlite3_column_int64(st, 1);
-		if (pid != a->pid)
-			acc_flush(a);
-		a->pid = pid;
-		a->responses++;
-		const char *text = tp_db_col_text(st, 3);
-		json_t *answers = text ? json_loads(text, 0, NULL) : NULL;
-		if (a->form->counting == TP_FORM_COUNT_POSITIVE) {
-			if (answers && tp_form_positive(a->form, answers) == 1)
-				a->positive++;
-		} else if (a->form->counting == TP_FORM_COUNT_SCORE && pid) {
-			const char *phase = tp_db_col_text(st, 2);
-			int64_t score;
-			if (phase && answers && tp_form_score(a->form, answers, &score) == 0) {
-				if (strcmp(phase, "pre") == 0 && !a->has_pre) {
-					a->has_pre = true;
-					a->pre_score = score;
-				} else if (strcmp(phase, "post") == 0) {
-					a->has_post = true;    /* the latest wins */
-					a->post_score = score;
-				}
-			}
-		}
-		json_decref(answers);
-	}
-	sqlite3_finalize(st);
-	if (a)
-		acc_flush(a);
-	for (size_t i = 0; i < nacc; i++) {
-		if (r >= 0)
-			r = acc_emit(&acc[i], sc->name, rep);
-		free(acc[i].pre);
-		free(acc[i].post);
-	}
-	return r < 0 ? r : 0;
+	char types[] = "iiiitt";
+	types[nbind] = '\0';
+	return tp_db_prepare(e->db, st, sql, types, e->q->programme_id, e->q->from, e->q->to,
+			     e->q->now, e->first, e->last);
 }
 
-/* Puts the agreed levels on the rows from first on, all of scope sc. */
-static int scope_targets(sqlite3 *db, const struct scope *sc, struct srv_ind_report *rep,
-			 size_t first)
+static int engine_group(const struct engine *e, int64_t id)
+{
+	const int64_t *i = tp_idmap_find(&e->group_index, 0, id);
+	return i ? (int)*i : -1;
+}
+
+/* Reads the scope's groups, in the order the report lists them. */
+static int load_groups(struct engine *e)
 {
 	sqlite3_stmt *st;
-	int r = tp_db_prepare(db, &st, "SELECT indicator, level FROM targets"
-			      " WHERE programme_id = ? AND scope = ?", "it",
-			      sc->programme_id, sc->target_scope);
+	int r = engine_prepare(e, &st, sql_groups, 1);
+	if (r < 0)
+		return r;
+	size_t cap = 0;
+	while ((r = tp_db_step(st)) == 1) {
+		if (e->ngroups == cap) {
+			cap = cap ? cap * 2 : 64;
+			e->groups = tp_xrealloc(e->groups, cap * sizeof *e->groups);
+		}
+		struct group *g = &e->groups[e->ngroups];
+		memset(g, 0, sizeof *g);
+		g->id = sqlite3_column_int64(st, 0);
+		g->programme_id = sqlite3_column_int64(st, 1);
+		g->ref = tp_xstrdup(tp_db_col_text(st, 2));
+		g->kind = tp_xstrdup(tp_db_col_text(st, 3));
+		g->retention_n = sqlite3_column_int64(st, 4);
+		*tp_idmap_add(&e->group_index, 0, g->id, NULL) = (int64_t)e->ngroups++;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Sessions held in the period, per group: how many, and how many count as
+ * delivered (SRV_IND_SESSION_MIN, SRV_IND_WHOLE_DAY). */
+static int sessions_pass(struct engine *e)
+{
+	sqlite3_stmt *st;
+	int r = engine_prepare(e, &st, sql_sessions, 4);
 	if (r < 0)
 		return r;
 	while ((r = tp_db_step(st)) == 1) {
-		const char *ind = tp_db_col_text(st, 0);
-		double level = sqlite3_column_double(st, 1);
+		int gi = engine_group(e, sqlite3_column_int64(st, 0));
+		if (gi < 0)
+			continue;
+		int64_t length = sqlite3_column_int64(st, 1);
+		struct group *g = &e->groups[gi];
+		g->sessions++;
+		if (sqlite3_column_int(st, 2))
+			g->delivered += length < SRV_IND_SESSION_MIN ? 0
+				      : length >= SRV_IND_WHOLE_DAY ? SRV_IND_WHOLE_DAY_COUNT : 1;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int add_unit(struct engine *e, char *name, const char *target, int64_t programme_id)
+{
+	if (e->nunits == e->capunits) {
+		e->capunits = e->capunits ? e->capunits * 2 : 64;
+		e->units = tp_xrealloc(e->units, e->capunits * sizeof *e->units);
+	}
+	struct unit *u = &e->units[e->nunits];
+	memset(u, 0, sizeof *u);
+	u->name = name;
+	u->target = tp_xstrdup(target);
+	u->programme_id = programme_id;
+	return (int)e->nunits++;
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A programme's units: itself, its groups' kinds (by name), its groups. */
+static void programme_units(struct engine *e, int64_t pid, const char *pname)
+{
+	int pu = add_unit(e, tp_xstrdup(pname), "*", pid);
+	const char *kinds[16];
+	int kind_unit[16];
+	size_t nkinds = 0;
+	for (size_t i = 0; i < e->ngroups; i++) {
+		const struct group *g = &e->groups[i];
+		size_t k = 0;
+		while (k < nkinds && strcmp(kinds[k], g->kind) != 0)
+			k++;
+		if (g->programme_id == pid && k == nkinds && nkinds < 16)   /* the schema has 6 */
+			kinds[nkinds++] = g->kind;
+	}
+	qsort(kinds, nkinds, sizeof *kinds, cmp_text);
+	for (size_t k = 0; k < nkinds; k++)
+		kind_unit[k] = add_unit(e, tp_xasprintf("%s/kind:%s", pname, kinds[k]), kinds[k],
+					pid);
+	for (size_t i = 0; i < e->ngroups; i++) {
+		struct group *g = &e->groups[i];
+		if (g->programme_id != pid)
+			continue;
+		/* A group without a ref shows as #id and can have no target. */
+		char *part = g->ref && *g->ref ? tp_xstrdup(g->ref)
+					       : tp_xasprintf("#%lld", (long long)g->id);
+		int gu = add_unit(e, tp_xasprintf("%s/group:%s", pname, part),
+				  g->ref ? part : NULL, pid);
+		free(part);
+		size_t k = 0;
+		while (k < nkinds && strcmp(kinds[k], g->kind) != 0)
+			k++;
+		g->unit[g->nunits++] = gu;
+		if (k < nkinds)
+			g->unit[g->nunits++] = kind_unit[k];
+		g->unit[g->nunits++] = pu;
+	}
+}
+
+/* The report's units: "*" when every programme is asked for, then each
+ * programme's; every group learns the units it counts in. */
+static int build_units(struct engine *e)
+{
+	if (!e->q->programme_id)
+		add_unit(e, tp_xstrdup("*"), NULL, 0);
+	sqlite3_stmt *st;
+	int r = engine_prepare(e, &st, sql_programmes, 1);
+	if (r < 0)
+		return r;
+	while ((r = tp_db_step(st)) == 1) {
+		int64_t pid = sqlite3_column_int64(st, 0);
+		const char *ref = tp_db_col_text(st, 1);
+		char *pname = ref && *ref ? tp_xstrdup(ref) : tp_xasprintf("#%lld", (long long)pid);
+		programme_units(e, pid, pname);
+		free(pname);
+	}
+	sqlite3_finalize(st);
+	if (!e->q->programme_id)
+		for (size_t i = 0; i < e->ngroups; i++)
+			e->groups[i].unit[e->groups[i].nunits++] = 0;
+	e->seen = tp_xcalloc(e->nunits + 1, sizeof *e->seen);
+	for (size_t i = 0; i < e->ngroups; i++) {
+		const struct group *g = &e->groups[i];
+		for (int k = 0; k < g->nunits; k++) {
+			e->units[g->unit[k]].sessions += g->sessions;
+			e->units[g->unit[k]].delivered += g->delivered;
+		}
+	}
+	return r;
+}
+
+static int cmp_membership(const void *a, const void *b)
+{
+	const struct membership *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->group - y->group;
+}
+
+/* Counts each person once in every unit of the groups they are in, given
+ * (person, group) pairs sorted by person: enrolled (what 0) or
+ * participants (what 1). */
+static void count_people(struct engine *e, const struct membership *pairs, size_t n, int what)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || pairs[i].pid != pairs[i - 1].pid)
+			e->stamp++;
+		const struct group *g = &e->groups[pairs[i].group];
+		for (int k = 0; k < g->nunits; k++) {
+			int u = g->unit[k];
+			if (e->seen[u] == e->stamp)
+				continue;
+			e->seen[u] = e->stamp;
+			if (what == 0)
+				e->units[u].enrolled++;
+			else
+				e->units[u].participants++;
+		}
+	}
+}
+
+static void add_pair(struct membership **list, size_t *n, size_t *cap, int64_t pid, int group)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 1024;
+		*list = tp_xrealloc(*list, *cap * sizeof **list);
+	}
+	(*list)[(*n)++] = (struct membership){ pid, group };
+}
+
+static int cmp_membership_group(const void *a, const void *b)
+{
+	const struct membership *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group - y->group;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Enrolments live in the period: enrolled (distinct people per unit), and
+ * kept by participant for retention and for the responses without a
+ * session. */
+static int enrolments_pass(struct engine *e)
+{
+	sqlite3_stmt *st;
+	int r = engine_prepare(e, &st, sql_enrolments, 6);
+	if (r < 0)
+		return r;
+	while ((r = tp_db_step(st)) == 1) {
+		int gi = engine_group(e, sqlite3_column_int64(st, 0));
+		if (gi < 0)
+			continue;
+		add_pair(&e->enrolments, &e->nenrolments, &e->capenrolments,
+			 sqlite3_column_int64(st, 1), gi);
+	}
+	sqlite3_finalize(st);
+	if (r < 0)
+		return r;
+	size_t n = e->nenrolments, size = n * sizeof *e->enrolments;
+	e->by_group = tp_xmalloc(size + 1);
+	if (n)
+		memcpy(e->by_group, e->enrolments, size);
+	qsort(e->by_group, n, sizeof *e->by_group, cmp_membership_group);
+	for (size_t i = n; i-- > 0;) {
+		struct group *g = &e->groups[e->by_group[i].group];
+		g->first_enrolment = i;
+		g->nenrolments++;
+	}
+	qsort(e->enrolments, n, sizeof *e->enrolments, cmp_membership);
+	count_people(e, e->enrolments, n, 0);
+	return 0;
+}
+
+/* Counts group gi's attendances, given tally (person -> attendances at
+ * the group's sessions of the period): attendances, participants, and
+ * retention over its enrolments (those whose person came to at least the
+ * group's retention_n sessions). */
+static void tally_group(struct engine *e, int gi, const struct tp_idmap *tally)
+{
+	struct group *g = &e->groups[gi];
+	g->tallied = true;
+	size_t i = 0;
+	const struct tp_idmap_entry *en;
+	while ((en = tp_idmap_next(tally, &i))) {
+		add_pair(&e->attended, &e->nattended, &e->capattended, en->b, gi);
+		for (int k = 0; k < g->nunits; k++)
+			e->units[g->unit[k]].attendances += en->value;
+	}
+	for (size_t j = 0; j < g->nenrolments; j++) {
+		const int64_t *n = tp_idmap_find(tally, 0, e->by_group[g->first_enrolment + j].pid);
+		bool kept = n && *n >= g->retention_n;
+		for (int k = 0; k < g->nunits; k++) {
+			e->units[g->unit[k]].enrolments++;
+			e->units[g->unit[k]].kept += kept;
+		}
+	}
+}
+
+/*
+ * Attendances at the period's sessions. The rows come group by group (the
+ * plan walks groups, then their sessions), so one small tally per group
+ * stays in the processor's cache; a group met twice would be counted
+ * twice, and is refused instead.
+ */
+static int attendance_pass(struct engine *e)
+{
+	sqlite3_stmt *st;
+	int r = engine_prepare(e, &st, sql_attendance, 3);
+	if (r < 0)
+		return r;
+	struct tp_idmap tally;
+	tp_idmap_init(&tally);
+	int64_t last_id = 0;
+	int gi = -1;
+	while ((r = tp_db_step(st)) == 1) {
+		int64_t gid = sqlite3_column_int64(st, 0);
+		if (gi < 0 || gid != last_id) {
+			if (gi >= 0)
+				tally_group(e, gi, &tally);
+			tp_idmap_clear(&tally);
+			last_id = gid;
+			if ((gi = engine_group(e, gid)) >= 0 && e->groups[gi].tallied) {
+				tp_error("indicators: attendances of group %lld out of order",
+					 (long long)gid);
+				r = -EIO;
+				break;
+			}
+		}
+		if (gi >= 0)
+			(*tp_idmap_add(&tally, 0, sqlite3_column_int64(st, 1), NULL))++;
+	}
+	sqlite3_finalize(st);
+	if (r == 0 && gi >= 0)
+		tally_group(e, gi, &tally);
+	tp_idmap_clear(&tally);
+	for (size_t i = 0; r == 0 && i < e->ngroups; i++)
+		if (!e->groups[i].tallied)
+			tally_group(e, (int)i, &tally);    /* no attendances */
+	tp_idmap_release(&tally);
+	qsort(e->attended, e->nattended, sizeof *e->attended, cmp_membership);
+	count_people(e, e->attended, e->nattended, 1);
+	return r;
+}
+
+/* The index of form key in e->forms, adding it when installed; -1 for a
+ * form no longer installed (its answers cannot be read, so it is left
+ * out, and logged once). */
+static int engine_form(struct engine *e, const char *key)
+{
+	for (size_t i = 0; i < e->nforms; i++)
+		if (strcmp(e->forms[i]->key, key) == 0)
+			return (int)i;
+	for (size_t i = 0; i < e->nunknown; i++)
+		if (strcmp(e->unknown[i], key) == 0)
+			return -1;
+	const struct tp_form *f = srv_form_find(key);
+	if (!f) {
+		tp_warn("indicators: responses to form \"%s\" left out", key);
+		e->unknown = tp_xrealloc(e->unknown, (e->nunknown + 1) * sizeof *e->unknown);
+		e->unknown[e->nunknown++] = tp_xstrdup(key);
+		return -1;
+	}
+	e->forms = tp_xrealloc(e->forms, (e->nforms + 1) * sizeof *e->forms);
+	e->forms[e->nforms] = f;
+	return (int)e->nforms++;
+}
+
+/* Reads the period's responses that belong to some group of the scope,
+ * each one's answers read once: positive or not, its score. */
+static int read_responses(struct engine *e)
+{
+	for (size_t i = 0; i < sizeof srv_ind_builtin_forms / sizeof *srv_ind_builtin_forms; i++)
+		if (srv_form_find(srv_ind_builtin_forms[i]))
+			engine_form(e, srv_ind_builtin_forms[i]);
+	e->nbuiltin = e->nforms;
+	sqlite3_stmt *st;
+	int r = engine_prepare(e, &st, e->q->programme_id ? sql_responses_one
+							  : sql_responses_all, 3);
+	if (r < 0)
+		return r;
+	while ((r = tp_db_step(st)) == 1) {
+		struct response rs = { .pid = sqlite3_column_int64(st, 2), .group = -1 };
+		if (!sqlite3_column_int(st, 7)) {
+			/* Through a session: its group must be one of the scope's. */
+			if ((rs.group = engine_group(e, sqlite3_column_int64(st, 0))) < 0)
+				continue;
+		} else if (!rs.pid) {
+			continue;   /* anonymous and without a session: in no group */
+		}
+		if ((rs.form = engine_form(e, tp_db_col_text(st, 1))) < 0)
+			continue;
+		const struct tp_form *f = e->forms[rs.form];
+		const char *phase = tp_db_col_text(st, 3);
+		rs.phase = !phase ? 0 : strcmp(phase, "pre") == 0 ? 1
+			 : strcmp(phase, "post") == 0 ? 2 : 0;
+		rs.at = sqlite3_column_int64(st, 5);
+		rs.id = sqlite3_column_int64(st, 6);
+		bool read = f->counting == TP_FORM_COUNT_POSITIVE ||
+			    (f->counting == TP_FORM_COUNT_SCORE && rs.pid && rs.phase);
+		const char *text = read ? tp_db_col_text(st, 4) : NULL;
+		json_t *answers = text ? json_loads(text, 0, NULL) : NULL;
+		if (answers && f->counting == TP_FORM_COUNT_POSITIVE)
+			rs.positive = tp_form_positive(f, answers) == 1;
+		else if (answers)
+			rs.scored = tp_form_score(f, answers, &rs.score) == 0;
+		json_decref(answers);
+		if (e->nresponses == e->capresponses) {
+			e->capresponses = e->capresponses ? e->capresponses * 2 : 1024;
+			e->responses = tp_xrealloc(e->responses,
+						   e->capresponses * sizeof *e->responses);
+		}
+		e->responses[e->nresponses++] = rs;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int cmp_response(const void *a, const void *b)
+{
+	const struct response *x = a, *y = b;
+	if (x->form != y->form)
+		return x->form - y->form;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The units a response counts in, each once: its session's group's, or
+ * those of every group its participant is enrolled in. Returns how many. */
+static size_t response_units(const struct engine *e, const struct response *rs,
+			     int out[], size_t cap)
+{
+	if (rs->group >= 0) {
+		const struct group *g = &e->groups[rs->group];
+		memcpy(out, g->unit, (size_t)g->nunits * sizeof *out);
+		return (size_t)g->nunits;
+	}
+	size_t lo = 0, hi = e->nenrolments, n = 0;
+	while (lo < hi) {      /* the participant's first enrolment */
+		size_t mid = (lo + hi) / 2;
+		if (e->enrolments[mid].pid < rs->pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < e->nenrolments && e->enrolments[lo].pid == rs->pid; lo++) {
+		const struct group *g = &e->groups[e->enrolments[lo].group];
+		for (int k = 0; k < g->nunits; k++) {
+			size_t j = 0;
+			while (j < n && out[j] != g->unit[k])
+				j++;
+			if (j == n && n < cap)
+				out[n++] = g->unit[k];
+		}
+	}
+	return n;
+}
+
+/*
+ * Streams the responses, in the order form, participant, time, into every
+ * unit they count in: forms collected, positive ones, and per participant
+ * the earliest scored pre and the latest scored post, a pair when both.
+ */
+static void tally_responses(struct engine *e)
+{
+	qsort(e->responses, e->nresponses, sizeof *e->responses, cmp_response);
+	e->acc = tp_xcalloc(e->nforms * e->nunits, sizeof *e->acc);
+	for (size_t f = 0; f < e->nforms; f++)
+		for (size_t u = 0; u < e->nunits; u++)
+			e->acc[f * e->nunits + u].form = e->forms[f];
+	int *units = tp_xmalloc(e->nunits * sizeof *units);
+	for (size_t i = 0; i < e->nresponses; i++) {
+		const struct response *rs = &e->responses[i];
+		size_t n = response_units(e, rs, units, e->nunits);
+		for (size_t k = 0; k < n; k++) {
+			struct form_acc *a = &e->acc[(size_t)rs->form * e->nunits + (size_t)units[k]];
+			if (rs->pid != a->pid)
+				acc_flush(a);
+			a->pid = rs->pid;
+			a->responses++;
+			a->positive += rs->positive;
+			if (!rs->scored || !rs->pid)
+				continue;
+			if (rs->phase == 1 && !a->has_pre) {
+				a->has_pre = true;
+				a->pre_score = rs->score;
+			} else if (rs->phase == 2) {
+				a->has_post = true;     /* the latest wins */
+				a->post_score = rs->score;
+			}
+		}
+	}
+	free(units);
+	for (size_t i = 0; i < e->nforms * e->nunits; i++)
+		acc_flush(&e->acc[i]);
+}
+
+/* A target: the agreed level of one indicator in one scope. */
+struct target {
+	int64_t programme_id;
+	char *scope, *indicator;
+	double level;
+};
+
+static int cmp_target(const void *a, const void *b)
+{
+	const struct target *x = a, *y = b;
+	if (x->programme_id != y->programme_id)
+		return x->programme_id < y->programme_id ? -1 : 1;
+	return strcmp(x->scope, y->scope);
+}
+
+/* Puts the agreed levels of unit u on its rows (from first on). */
+static void apply_targets(const struct unit *u, const struct target *t, size_t nt,
+			  struct srv_ind_report *rep, size_t first)
+{
+	struct target key = { .programme_id = u->programme_id, .scope = u->target };
+	size_t lo = 0, hi = nt;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cmp_target(&t[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < nt && cmp_target(&t[lo], &key) == 0; lo++) {
+		if (!(t[lo].level > 0))
+			continue;
 		for (size_t i = first; i < rep->count; i++) {
 			struct srv_ind_row *row = &rep->rows[i];
-			if (strcmp(row->indicator, ind) != 0 || !(level > 0))
+			if (strcmp(row->indicator, t[lo].indicator) != 0)
 				continue;
 			row->has_target = true;
-			row->target = level;
+			row->target = t[lo].level;
 			if (row->has_value)
-				row->achievement = row->value * 100.0 / level;
+				row->achievement = row->value * 100.0 / t[lo].level;
 		}
 	}
-	sqlite3_finalize(st);
-	return r;
 }
 
-static int scope_all(sqlite3 *db, const struct srv_ind_query *q, const struct scope *sc,
-		     struct srv_ind_report *rep)
-{
-	size_t first = rep->count;
-	int r = scope_counts(db, q, sc, rep);
-	if (r >= 0)
-		r = scope_forms(db, q, sc, rep);
-	if (r >= 0 && sc->target_scope)
-		r = scope_targets(db, sc, rep, first);
-	return r;
-}
-
-/* The name of a programme's or group's scope: its ref, or "#id". */
-static char *ref_name(sqlite3_stmt *st, int col, int64_t id)
-{
-	const char *ref = tp_db_col_text(st, col);
-	return ref && *ref ? tp_xstrdup(ref) : tp_xasprintf("#%lld", (long long)id);
-}
-
-/* The kinds of a programme's groups, then its groups, each a scope. */
-static int programme_parts(sqlite3 *db, const struct srv_ind_query *q, int64_t pid,
-			   const char *pname, bool kinds, struct srv_ind_report *rep)
+static int load_targets(struct engine *e, struct target **out, size_t *n)
 {
 	sqlite3_stmt *st;
-	int r = kinds ? tp_db_prepare(db, &st, "SELECT DISTINCT kind FROM groups"
-				      " WHERE programme_id = ? AND archived_at IS NULL"
-				      " ORDER BY kind", "i", pid)
-		      : tp_db_prepare(db, &st, "SELECT id, ref FROM groups"
-				      " WHERE programme_id = ? AND archived_at IS NULL"
-				      " ORDER BY ref IS NULL, ref, id", "i", pid);
+	int r = engine_prepare(e, &st, "SELECT programme_id, scope, indicator, level FROM targets"
+			       " WHERE ?1 = 0 OR programme_id = ?1", 1);
 	if (r < 0)
 		return r;
+	size_t cap = 0;
 	while ((r = tp_db_step(st)) == 1) {
-		int64_t gid = kinds ? 0 : sqlite3_column_int64(st, 0);
-		char *part = kinds ? tp_xstrdup(tp_db_col_text(st, 0)) : ref_name(st, 1, gid);
-		char *name = tp_xasprintf("%s/%s:%s", pname, kinds ? "kind" : "group", part);
-		/* A group without a ref can have no target. */
-		const char *tscope = kinds || tp_db_col_text(st, 1) ? part : NULL;
-		struct scope sc = { name, pid, kinds ? part : NULL, gid, tscope };
-		r = scope_all(db, q, &sc, rep);
-		free(name);
-		free(part);
-		if (r < 0)
-			break;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = tp_xrealloc(*out, cap * sizeof **out);
+		}
+		(*out)[(*n)++] = (struct target){ sqlite3_column_int64(st, 0),
+						  tp_xstrdup(tp_db_col_text(st, 1)),
+						  tp_xstrdup(tp_db_col_text(st, 2)),
+						  sqlite3_column_double(st, 3) };
 	}
 	sqlite3_finalize(st);
+	qsort(*out, *n, sizeof **out, cmp_target);
 	return r;
 }
 
-static int programme_scopes(sqlite3 *db, const struct srv_ind_query *q, int64_t pid,
-			    const char *pname, struct srv_ind_report *rep)
+static int cmp_form_key(const void *a, const void *b)
 {
-	struct scope sc = { pname, pid, NULL, 0, "*" };
-	int r = scope_all(db, q, &sc, rep);
-	if (r >= 0)
-		r = programme_parts(db, q, pid, pname, true, rep);
-	if (r >= 0)
-		r = programme_parts(db, q, pid, pname, false, rep);
+	return strcmp((*(const struct tp_form *const *)a)->key,
+		      (*(const struct tp_form *const *)b)->key);
+}
+
+/* The rows of unit u: counts, forms (the built-in ones, then the others
+ * it has responses to, by key), then its targets. */
+static int emit_unit(struct engine *e, size_t u, const int *form_order, const struct target *t,
+		     size_t nt, struct srv_ind_report *rep)
+{
+	const struct unit *un = &e->units[u];
+	size_t first = rep->count;
+	int r;
+	if ((r = add_count(rep, un->name, "enrolled", (double)un->enrolled)) < 0 ||
+	    (r = add_count(rep, un->name, "participants", (double)un->participants)) < 0 ||
+	    (r = add_count(rep, un->name, "attendances", (double)un->attendances)) < 0 ||
+	    (r = add_count(rep, un->name, "sessions", (double)un->sessions)) < 0 ||
+	    (r = add_count(rep, un->name, "sessions_delivered", (double)un->delivered)) < 0 ||
+	    (r = add_share(rep, un->name, "retention", (double)un->kept,
+			   (double)un->enrolments)) < 0)
+		return r;
+	size_t shown = 0;
+	for (size_t i = 0; i < e->nforms; i++) {
+		const struct form_acc *a = &e->acc[(size_t)form_order[i] * e->nunits + u];
+		if ((size_t)form_order[i] >= e->nbuiltin && !a->responses)
+			continue;
+		if (shown++ == SRV_IND_MAX_FORMS) {
+			tp_warn("indicators: forms past the %d-th left out of %s",
+				SRV_IND_MAX_FORMS, un->name);
+			break;
+		}
+		if ((r = acc_emit(a, un->name, rep)) < 0)
+			return r;
+	}
+	if (un->target)
+		apply_targets(un, t, nt, rep, first);
+	return 0;
+}
+
+static int emit(struct engine *e, struct srv_ind_report *rep)
+{
+	struct target *t = NULL;
+	size_t nt = 0;
+	int r = load_targets(e, &t, &nt);
+	/* The forms in the order a scope shows them. */
+	const struct tp_form **sorted = tp_xmalloc((e->nforms + 1) * sizeof *sorted);
+	memcpy(sorted, e->forms, e->nforms * sizeof *sorted);
+	qsort(sorted + e->nbuiltin, e->nforms - e->nbuiltin, sizeof *sorted, cmp_form_key);
+	int *order = tp_xmalloc((e->nforms + 1) * sizeof *order);
+	for (size_t i = 0; i < e->nforms; i++)
+		for (size_t j = 0; j < e->nforms; j++)
+			if (e->forms[j] == sorted[i])
+				order[i] = (int)j;
+	for (size_t u = 0; r >= 0 && u < e->nunits; u++)
+		r = emit_unit(e, u, order, t, nt, rep);
+	for (size_t i = 0; i < nt; i++) {
+		free(t[i].scope);
+		free(t[i].indicator);
+	}
+	free(t);
+	free(sorted);
+	free(order);
 	return r;
+}
+
+static void engine_release(struct engine *e)
+{
+	for (size_t i = 0; i < e->ngroups; i++) {
+		free(e->groups[i].ref);
+		free(e->groups[i].kind);
+	}
+	free(e->groups);
+	for (size_t i = 0; i < e->nunits; i++) {
+		free(e->units[i].name);
+		free(e->units[i].target);
+	}
+	free(e->units);
+	for (size_t i = 0; e->acc && i < e->nforms * e->nunits; i++) {
+		free(e->acc[i].pre);
+		free(e->acc[i].post);
+	}
+	free(e->acc);
+	for (size_t i = 0; i < e->nunknown; i++)
+		free(e->unknown[i]);
+	free(e->unknown);
+	free(e->forms);
+	free(e->responses);
+	free(e->enrolments);
+	free(e->by_group);
+	free(e->attended);
+	free(e->seen);
+	tp_idmap_release(&e->group_index);
 }
 
 int srv_ind_compute(sqlite3 *db, const struct srv_ind_query *q, struct srv_ind_report *out)
@@ -516,32 +1009,25 @@ int srv_ind_compute(sqlite3 *db, const struct srv_ind_query *q, struct srv_ind_r
 	memset(out, 0, sizeof *out);
 	out->from = q->from;
 	out->to = q->to;
-	int r = 0;
-	if (!q->programme_id) {
-		struct scope all = { "*", 0, NULL, 0, NULL };
-		r = scope_all(db, q, &all, out);
+	struct engine e = { .db = db, .q = q };
+	tp_date_format_hk(q->from, e.first);
+	tp_date_format_hk(q->to - 1, e.last);
+	int r = load_groups(&e);
+	if (r >= 0)
+		r = sessions_pass(&e);
+	if (r >= 0)
+		r = build_units(&e);
+	if (r >= 0)
+		r = enrolments_pass(&e);
+	if (r >= 0)
+		r = attendance_pass(&e);
+	if (r >= 0)
+		r = read_responses(&e);
+	if (r >= 0) {
+		tally_responses(&e);
+		r = emit(&e, out);
 	}
-	if (r < 0)
-		return r;
-	sqlite3_stmt *st;
-	r = tp_db_prepare(db, &st, "SELECT id, ref FROM programmes"
-			  " WHERE (?1 = 0 AND archived_at IS NULL) OR id = ?1"
-			  " ORDER BY ref IS NULL, ref, id", "i", q->programme_id);
-	if (r < 0)
-		return r;
-	int step;
-	while ((step = tp_db_step(st)) == 1) {
-		int64_t pid = sqlite3_column_int64(st, 0);
-		char *pname = ref_name(st, 1, pid);
-		/* Nested statements on one connection are fine in sqlite. */
-		r = programme_scopes(db, q, pid, pname, out);
-		free(pname);
-		if (r < 0)
-			break;
-	}
-	sqlite3_finalize(st);
-	if (r >= 0 && step < 0)
-		r = step;
+	engine_release(&e);
 	return r < 0 ? r : 0;
 }
 

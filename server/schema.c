@@ -339,12 +339,24 @@ static const char srv_schema_v5[] =
 	"ALTER TABLE enrolments ADD COLUMN reminders INTEGER NOT NULL DEFAULT 1"
 	"  CHECK (reminders IN (0,1));";
 
+/*
+ * Version 6: indexes for the indicator report at NGO scale (indicators.c):
+ * a session's live attendances without reading the rows, and responses by
+ * time, and by session and time.
+ */
+static const char srv_schema_v6[] =
+	"CREATE INDEX attendance_live ON attendance(session_id, participant_id)"
+	"  WHERE undone_at IS NULL;"
+	"CREATE INDEX responses_time ON responses(submitted_at, session_id);"
+	"CREATE INDEX responses_session_time ON responses(session_id, submitted_at);";
+
 const char *const srv_migrations[] = {
 	srv_schema_v1,
 	srv_schema_v2,
 	srv_schema_v3,
 	srv_schema_v4,
 	srv_schema_v5,
+	srv_schema_v6,
 };
 
 const int srv_migration_count = sizeof srv_migrations / sizeof srv_migrations[0];

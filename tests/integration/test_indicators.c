@@ -628,6 +628,217 @@ static void test_report(void)
 	free(err);
 }
 
+/* A fresh server and database for the next scenario, with the same users. */
+static void fresh_server(void)
+{
+	ts_server_stop_staff(&srv, &admin, &worker, NULL);
+	ts_server_prepare(&srv);
+	ts_server_start_staff(&srv, &admin, &worker, NULL);
+}
+
+static void write_ok(const char *method, const char *path, const char *body, const char *what)
+{
+	struct ts_response r;
+	ts_request(&worker, method, path, body, &r);
+	is_int(r.status, 200, "%s", what);
+	ts_response_release(&r);
+}
+
+/*
+ * People in several groups, for distinct counts at each level: LX in two
+ * counselling groups (C1, C2) of Q1, LZ in a family group of Q1 and a talk
+ * of Q2, LW a walk-in at C2 and at the talk. Never counted: LU's archived
+ * enrolment, LV who left C2 before the period, the session C2b (cancelled)
+ * and the archived group F9 with LQ. PHQ-9: LX's pre at C1 and post at C2
+ * (a pair only at the kind and above), LY's pair without a session (in the
+ * groups LY is enrolled in). A response to C1's session of 45 days ago,
+ * given in the period, counts; one given then does not.
+ */
+static void load_levels(void)
+{
+	int64_t now = tp_now();
+	int64_t day = now - 5 * 86400;
+	day -= (day + 8 * 3600) % 86400;      /* 00:00 HK, five days ago */
+	char t1[32], t2[32];
+	struct tp_buf csv;
+	tp_buf_init(&csv, 1 << 16);
+	import_ok("programmes", "ref,name\nQ1,Levels one\nQ2,Levels two\n");
+	import_ok("participants", "ref,alias\nLX,X\nLY,Y\nLZ,Z\nLW,W\nLV,V\nLU,U\nLQ,Q\n");
+	import_ok("groups", "ref,programme_ref,name,kind,retention_n\n"
+		  "C1,Q1,Counselling one,counselling,3\nC2,Q1,Counselling two,counselling,3\n"
+		  "F1,Q1,Family,family,3\nF9,Q1,Family gone,family,3\nE1,Q2,Talk,education,1\n");
+	static const struct { const char *ref, *group; int day, hour; } ss[] = {
+		{ "C1a", "C1", 0, 10 }, { "C1b", "C1", 1, 10 }, { "C1c", "C1", 2, 10 },
+		{ "C1old", "C1", -40, 10 }, { "C2a", "C2", 0, 14 }, { "C2b", "C2", 1, 14 },
+		{ "F1a", "F1", 2, 14 }, { "F9a", "F9", 2, 17 }, { "E1a", "E1", 3, 10 },
+	};
+	tp_buf_puts(&csv, "ref,group_ref,starts_at,ends_at\n");
+	for (size_t i = 0; i < sizeof ss / sizeof ss[0]; i++) {
+		int64_t t = day + ss[i].day * 86400 + ss[i].hour * 3600;
+		tp_buf_printf(&csv, "%s,%s,%s,%s\n", ss[i].ref, ss[i].group, at(t, t1),
+			      at(t + 7200, t2));
+	}
+	import_ok("sessions", tp_buf_str(&csv));
+	char long_ago[11];
+	tp_date_format_hk(now - 60 * 86400, long_ago);
+	tp_buf_release(&csv);
+	tp_buf_init(&csv, 1 << 16);
+	tp_buf_printf(&csv, "group_ref,participant_ref,enrolled_on\nC1,LX,\nC1,LY,\nC1,LU,\n"
+		      "C2,LX,\nC2,LV,%s\nF1,LZ,\nF9,LQ,\nE1,LZ,\n", long_ago);
+	import_ok("enrolments", tp_buf_str(&csv));
+	import_ok("attendance", "session_ref,participant_ref\n"
+		  "C1a,LX\nC1b,LX\nC1c,LX\nC1a,LY\nC1b,LY\nC1c,LY\nC1old,LX\n"
+		  "C2a,LX\nC2a,LW\nC2b,LY\nF1a,LZ\nF9a,LQ\nE1a,LZ\nE1a,LW\n");
+
+	tp_buf_release(&csv);
+	tp_buf_init(&csv, 1 << 16);
+	tp_buf_puts(&csv, "form,participant_ref,session_ref,phase,submitted_at,"
+		    "q1,q2,q3,q4,q5,q6,q7,q8,q9,overall\n"
+		    "phq9,LX,C1a,pre,,3,3,3,3,3,3,2,0,0,\n"      /* 20 */
+		    "phq9,LX,C2a,post,,2,2,2,2,2,0,0,0,0,\n");   /* 10 */
+	tp_buf_printf(&csv, "phq9,LY,,pre,%s,3,3,3,3,3,0,0,0,0,\n", at(day + 3600, t1));
+	tp_buf_printf(&csv, "phq9,LY,,post,%s,3,3,3,3,0,3,0,0,0,\n", at(day + 86400, t1));
+	tp_buf_printf(&csv, "satisfaction,LZ,,,%s,,,,,,,,,,5\n", at(day + 7200, t1));
+	tp_buf_printf(&csv, "satisfaction,LY,C1old,,%s,,,,,,,,,,2\n", at(day + 7200, t1));
+	tp_buf_printf(&csv, "satisfaction,LX,C1old,,%s,,,,,,,,,,5\n",
+		      at(now - 50 * 86400, t1));
+	import_ok("responses", tp_buf_str(&csv));
+	tp_buf_release(&csv);
+
+	char path[120], body[64];
+	snprintf(path, sizeof path, "/api/v1/sessions/%lld", (long long)id_of("sessions", "C2b"));
+	write_ok("PATCH", path, "{\"status\":\"cancelled\"}", "C2b is cancelled");
+	snprintf(path, sizeof path, "/api/v1/groups/%lld/archive", (long long)id_of("groups", "F9"));
+	write_ok("POST", path, NULL, "F9 is archived");
+	static const char *const ends[][3] = { { "LU", "C1", "archive" }, { "LV", "C2", "left" } };
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "/api/v1/enrolments?participant_id=%lld&group_id=%lld",
+			 (long long)id_of("participants", ends[i][0]),
+			 (long long)id_of("groups", ends[i][1]));
+		struct ts_response r;
+		ts_request(&admin, "GET", path, NULL, &r);
+		int64_t eid = r.json ? json_integer_value(json_object_get(
+			json_array_get(json_object_get(r.json, "items"), 0), "id")) : 0;
+		ts_response_release(&r);
+		if (!eid)
+			bail_out("no enrolment of %s in %s", ends[i][0], ends[i][1]);
+		if (strcmp(ends[i][2], "archive") == 0) {
+			snprintf(path, sizeof path, "/api/v1/enrolments/%lld/archive", (long long)eid);
+			write_ok("POST", path, NULL, "LU's enrolment is archived");
+		} else {
+			tp_date_format_hk(now - 40 * 86400, long_ago);
+			snprintf(path, sizeof path, "/api/v1/enrolments/%lld", (long long)eid);
+			snprintf(body, sizeof body, "{\"left_on\":\"%s\"}", long_ago);
+			write_ok("PATCH", path, body, "LV left C2 before the period");
+		}
+	}
+}
+
+/* The lines of csv whose scope is prog or under it. */
+static void programme_lines(const char *csv, const char *prog, struct tp_buf *out)
+{
+	size_t n = strlen(prog);
+	for (const char *p = strstr(csv, "\r\n"); p && p[2]; p = strstr(p + 2, "\r\n")) {
+		const char *line = p + 2, *end = strstr(line, "\r\n");
+		if (strncmp(line, prog, n) == 0 && (line[n] == ',' || line[n] == '/'))
+			tp_buf_append(out, line, end ? (size_t)(end - line) + 2 : strlen(line));
+	}
+}
+
+static void test_levels(void)
+{
+	int64_t now = tp_now();
+	char from[11], to[11];
+	tp_date_format_hk(now - 30 * 86400, from);
+	tp_date_format_hk(now + 86400, to);
+	char *csv = NULL, *err = NULL;
+	is_int(ts_cli(&srv, &csv, &err, "report", "--from", from, "--to", to, "--csv", NULL), 0,
+	       "report of the levels scenario");
+	free(err);
+
+	/* Groups count their own people; LX is in both counselling groups. */
+	figure_is(csv, "Q1/group:C1", "enrolled", "2||2");
+	figure_is(csv, "Q1/group:C1", "participants", "2||2");
+	figure_is(csv, "Q1/group:C1", "attendances", "6||6");
+	figure_is(csv, "Q1/group:C1", "sessions", "3||3");
+	figure_is(csv, "Q1/group:C1", "retention", "2|2|100");
+	figure_is(csv, "Q1/group:C2", "enrolled", "1||1");
+	figure_is(csv, "Q1/group:C2", "participants", "2||2");
+	figure_is(csv, "Q1/group:C2", "attendances", "2||2");
+	figure_is(csv, "Q1/group:C2", "sessions", "1||1");
+	figure_is(csv, "Q1/group:C2", "retention", "0|1|0");
+	/* The kind: LX once among the enrolled and the participants, while
+	 * attendances, sessions and retention (by enrolment) add up. */
+	figure_is(csv, "Q1/kind:counselling", "enrolled", "2||2");
+	figure_is(csv, "Q1/kind:counselling", "participants", "3||3");
+	figure_is(csv, "Q1/kind:counselling", "attendances", "8||8");
+	figure_is(csv, "Q1/kind:counselling", "sessions_delivered", "4||4");
+	is_str(field(csv, "Q1/kind:counselling", "retention", 2), "2", "kind retention: 2 kept");
+	is_str(field(csv, "Q1/kind:counselling", "retention", 3), "3", "of 3 enrolments");
+	figure_is(csv, "Q1/kind:family", "enrolled", "1||1");
+	figure_is(csv, "Q1/kind:family", "attendances", "1||1");
+	ok(!strstr(csv, "F9"), "the archived group is not in the report");
+	figure_is(csv, "Q1", "enrolled", "3||3");
+	figure_is(csv, "Q1", "participants", "4||4");
+	figure_is(csv, "Q1", "attendances", "9||9");
+	figure_is(csv, "Q1", "retention", "2|4|50");
+	figure_is(csv, "Q2", "enrolled", "1||1");
+	figure_is(csv, "Q2", "participants", "2||2");
+	figure_is(csv, "Q2/group:E1", "retention", "1|1|100");
+	/* Every programme: LZ (in both) and LW (a walk-in in both) once. */
+	figure_is(csv, "*", "enrolled", "3||3");
+	figure_is(csv, "*", "participants", "4||4");
+	figure_is(csv, "*", "attendances", "11||11");
+	figure_is(csv, "*", "sessions", "6||6");
+	figure_is(csv, "*", "retention", "3|5|60");
+
+	/* LX's pre at C1 and post at C2 pair only at the kind and above; LY's
+	 * forms without a session pair in C1, where LY is enrolled. */
+	figure_is(csv, "Q1/group:C1", "phq9.responses", "3||3");
+	figure_is(csv, "Q1/group:C1", "phq9.pairs", "1||1");
+	figure_is(csv, "Q1/group:C1", "phq9.no_change", "1|1|100");
+	figure_is(csv, "Q1/group:C2", "phq9.responses", "1||1");
+	figure_is(csv, "Q1/group:C2", "phq9.pairs", "0||0");
+	const char *const upper[] = { "Q1/kind:counselling", "Q1", "*" };
+	for (int i = 0; i < 3; i++) {
+		figure_is(csv, upper[i], "phq9.responses", "4||4");
+		figure_is(csv, upper[i], "phq9.pairs", "2||2");
+		figure_is(csv, upper[i], "phq9.improved", "1|2|50");
+		figure_is(csv, upper[i], "phq9.no_change", "1|2|50");
+		figure_is(csv, upper[i], "phq9.mean_change", "-10|2|-5");
+		/* Differences -10 and 0: t = -1 on 1 df, two-sided p = 0.5. */
+		figure_is(csv, upper[i], "phq9.t", "||-1");
+		figure_is(csv, upper[i], "phq9.p", "||0.5");
+	}
+	/* LZ's satisfaction form without a session is in each of LZ's groups,
+	 * and once for every programme; the late answer about C1's old session
+	 * counts, the one given back then does not. */
+	figure_is(csv, "Q1/group:F1", "satisfaction.positive", "1|1|100");
+	figure_is(csv, "Q2/group:E1", "satisfaction.positive", "1|1|100");
+	figure_is(csv, "Q1/group:C1", "satisfaction.positive", "0|1|0");
+	figure_is(csv, "Q1", "satisfaction.positive", "1|2|50");
+	figure_is(csv, "*", "satisfaction.positive", "1|2|50");
+
+	/* One programme's report is that programme's part of the whole. */
+	const char *const progs[] = { "Q1", "Q2" };
+	for (int i = 0; i < 2; i++) {
+		char *one = NULL;
+		is_int(ts_cli(&srv, &one, &err, "report", "--from", from, "--to", to,
+			      "--programme", progs[i], "--csv", NULL), 0, "report of %s", progs[i]);
+		free(err);
+		struct tp_buf want;
+		tp_buf_init(&want, 1 << 20);
+		tp_buf_puts(&want, "scope,indicator,numerator,denominator,value,target,"
+			    "achievement_pct\r\n");
+		programme_lines(csv, progs[i], &want);
+		ok(want.len > 200, "%s has rows in the whole report", progs[i]);
+		is_str(one, tp_buf_str(&want), "%s alone is its part of the whole", progs[i]);
+		tp_buf_release(&want);
+		free(one);
+	}
+	free(csv);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -638,6 +849,10 @@ int main(void)
 	load_targets();
 	load_responses();
 	test_report();
+
+	fresh_server();
+	load_levels();
+	test_levels();
 
 	ts_server_stop_staff(&srv, &admin, &worker, NULL);
 	curl_global_cleanup();

@@ -52,6 +52,12 @@ KIOSK_BIN   := $(BUILD)/touchpoint-kiosk
 UNIT_BIN    := $(UNIT_SRC:%.c=$(BUILD)/%)
 INTEG_BIN   := $(INTEG_SRC:%.c=$(BUILD)/%)
 BENCH_BIN   := $(BENCH_SRC:%.c=$(BUILD)/%)
+# The NGO-sized database the benchmarks read, made by bench/gen_ngo.c (made
+# again whenever the generator or the schema changes).
+GEN_BIN     := $(BUILD)/bench/gen_ngo
+BENCH_DB    := $(BUILD)/bench/ngo.db
+# The server's modules without its main(), for benchmarks that call them.
+SERVER_LIB_OBJ := $(filter-out $(BUILD)/server/main.o,$(SERVER_OBJ))
 TEST_BIN    := $(UNIT_BIN) $(INTEG_BIN)
 KIOSK_VENDOR := assets/kiosk/vendor/zxing-library.min.js
 CONSOLE_VENDOR := assets/console/vendor/chart.umd.min.js
@@ -102,6 +108,15 @@ $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(SUPPORT_OBJ) $(LI
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(SUPPORT_OBJ) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIBCOMMON) $(LDLIBS)
 
+$(BUILD)/bench/bench_indicators: $(BUILD)/bench/bench_indicators.o $(SERVER_LIB_OBJ) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $< $(SERVER_LIB_OBJ) $(LIBCOMMON) $(LDLIBS)
+
+$(GEN_BIN): $(BUILD)/bench/gen_ngo.o $(BUILD)/server/schema.o $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BENCH_DB): $(GEN_BIN)
+	$(GEN_BIN) $@
+
 deps:
 	@sh tools/deps.sh
 
@@ -120,8 +135,9 @@ test: deps
 	  TP_ASSETS=$(abspath assets) node --test tests/browser/
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do TP_SERVER_BIN=$(abspath $(SERVER_BIN)) $$b || exit 1; done
+	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(BENCH_DB)
+	@for b in $(BENCH_BIN); do TP_SERVER_BIN=$(abspath $(SERVER_BIN)) \
+	  TP_ASSETS=$(abspath assets) TP_BENCH_DB=$(abspath $(BENCH_DB)) $$b || exit 1; done
 
 # libFuzzer targets need clang; each is built with the common library from source.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -144,4 +160,4 @@ clean:
 	rm -rf build build-san build-fuzz assets/kiosk/vendor assets/console/vendor
 
 -include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(KIOSK_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)
--include $(UNIT_BIN:=.d) $(INTEG_BIN:=.d)
+-include $(UNIT_BIN:=.d) $(INTEG_BIN:=.d) $(BENCH_BIN:=.d) $(GEN_BIN).d

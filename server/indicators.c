@@ -465,6 +465,13 @@ static int cmp_text(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* qsort, for arrays that may be empty (and then NULL). */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* A programme's units: itself, its groups' kinds (by name), its groups. */
 static void programme_units(struct engine *e, int64_t pid, const char *pname)
 {
@@ -480,7 +487,7 @@ static void programme_units(struct engine *e, int64_t pid, const char *pname)
 		if (g->programme_id == pid && k == nkinds && nkinds < 16)   /* the schema has 6 */
 			kinds[nkinds++] = g->kind;
 	}
-	qsort(kinds, nkinds, sizeof *kinds, cmp_text);
+	sort(kinds, nkinds, sizeof *kinds, cmp_text);
 	for (size_t k = 0; k < nkinds; k++)
 		kind_unit[k] = add_unit(e, tp_xasprintf("%s/kind:%s", pname, kinds[k]), kinds[k],
 					pid);
@@ -606,13 +613,13 @@ static int enrolments_pass(struct engine *e)
 	e->by_group = tp_xmalloc(size + 1);
 	if (n)
 		memcpy(e->by_group, e->enrolments, size);
-	qsort(e->by_group, n, sizeof *e->by_group, cmp_membership_group);
+	sort(e->by_group, n, sizeof *e->by_group, cmp_membership_group);
 	for (size_t i = n; i-- > 0;) {
 		struct group *g = &e->groups[e->by_group[i].group];
 		g->first_enrolment = i;
 		g->nenrolments++;
 	}
-	qsort(e->enrolments, n, sizeof *e->enrolments, cmp_membership);
+	sort(e->enrolments, n, sizeof *e->enrolments, cmp_membership);
 	count_people(e, e->enrolments, n, 0);
 	return 0;
 }
@@ -683,7 +690,7 @@ static int attendance_pass(struct engine *e)
 		if (!e->groups[i].tallied)
 			tally_group(e, (int)i, &tally);    /* no attendances */
 	tp_idmap_release(&tally);
-	qsort(e->attended, e->nattended, sizeof *e->attended, cmp_membership);
+	sort(e->attended, e->nattended, sizeof *e->attended, cmp_membership);
 	count_people(e, e->attended, e->nattended, 1);
 	return r;
 }
@@ -811,7 +818,7 @@ static size_t response_units(const struct engine *e, const struct response *rs,
  */
 static void tally_responses(struct engine *e)
 {
-	qsort(e->responses, e->nresponses, sizeof *e->responses, cmp_response);
+	sort(e->responses, e->nresponses, sizeof *e->responses, cmp_response);
 	e->acc = tp_xcalloc(e->nforms * e->nunits, sizeof *e->acc);
 	for (size_t f = 0; f < e->nforms; f++)
 		for (size_t u = 0; u < e->nunits; u++)
@@ -905,7 +912,7 @@ static int load_targets(struct engine *e, struct target **out, size_t *n)
 						  sqlite3_column_double(st, 3) };
 	}
 	sqlite3_finalize(st);
-	qsort(*out, *n, sizeof **out, cmp_target);
+	sort(*out, *n, sizeof **out, cmp_target);
 	return r;
 }
 
@@ -956,8 +963,9 @@ static int emit(struct engine *e, struct srv_ind_report *rep)
 	int r = load_targets(e, &t, &nt);
 	/* The forms in the order a scope shows them. */
 	const struct tp_form **sorted = tp_xmalloc((e->nforms + 1) * sizeof *sorted);
-	memcpy(sorted, e->forms, e->nforms * sizeof *sorted);
-	qsort(sorted + e->nbuiltin, e->nforms - e->nbuiltin, sizeof *sorted, cmp_form_key);
+	if (e->nforms)
+		memcpy(sorted, e->forms, e->nforms * sizeof *sorted);
+	sort(sorted + e->nbuiltin, e->nforms - e->nbuiltin, sizeof *sorted, cmp_form_key);
 	int *order = tp_xmalloc((e->nforms + 1) * sizeof *order);
 	for (size_t i = 0; i < e->nforms; i++)
 		for (size_t j = 0; j < e->nforms; j++)

@@ -22,7 +22,9 @@
  * Deterministic: one seed, and a generator per session so that the counting
  * pass and the writing pass draw the same people. Not a test and not part
  * of the server: it writes with its own prepared statements, in one
- * transaction, with the journal off (a failed run leaves only OUT.tmp).
+ * transaction, with the journal off (a failed run leaves only OUT.tmp),
+ * and makes the migrations' indexes on attendance and responses again at
+ * the end instead of keeping them up to date row by row.
  *
  *   gen_ngo OUT.db        writes OUT.db.tmp, then renames it to OUT.db
  */
@@ -1076,6 +1078,51 @@ static int64_t write_targets(struct gen *g)
 	return n;
 }
 
+static void exec_or_die(sqlite3 *db, const char *sql)
+{
+	if (tp_db_exec(db, sql) < 0)
+		die(sqlite3_errmsg(db));
+}
+
+/*
+ * The migrations' own indexes on the two big tables, set aside during the
+ * load and made again after it from the same SQL (one sort each is much
+ * faster than keeping them up to date row by row): the schema ends as the
+ * migrations left it. Returns the statements, a NULL-terminated list.
+ */
+static char **indexes_set_aside(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	if (tp_db_prepare(db, &st, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+			  " AND tbl_name IN ('attendance', 'responses') AND sql IS NOT NULL",
+			  NULL) < 0)
+		die("cannot read the schema");
+	char **sql = tp_xcalloc(64, sizeof *sql), **names = tp_xcalloc(64, sizeof *names);
+	int n = 0;
+	while (tp_db_step(st) == 1 && n < 63) {
+		names[n] = tp_xstrdup(tp_db_col_text(st, 0));
+		sql[n++] = tp_xstrdup(tp_db_col_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < n; i++) {
+		char *drop = tp_xasprintf("DROP INDEX \"%s\"", names[i]);
+		exec_or_die(db, drop);
+		free(drop);
+		free(names[i]);
+	}
+	free(names);
+	return sql;
+}
+
+static void indexes_restore(sqlite3 *db, char **sql)
+{
+	for (int i = 0; sql[i]; i++) {
+		exec_or_die(db, sql[i]);
+		free(sql[i]);
+	}
+	free(sql);
+}
+
 static double seconds_since(const struct timespec *t0)
 {
 	struct timespec t;
@@ -1083,11 +1130,6 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static void exec_or_die(sqlite3 *db, const char *sql)
-{
-	if (tp_db_exec(db, sql) < 0)
-		die(sqlite3_errmsg(db));
-}
 
 int main(int argc, char **argv)
 {
@@ -1122,6 +1164,7 @@ int main(int argc, char **argv)
 	int64_t n_satis = N_RESPONSES - N_AWARENESS - n_phq9;
 
 	exec_or_die(g.db, "BEGIN");
+	char **indexes = indexes_set_aside(g.db);
 	write_org(&g);
 	write_people(&g);
 	write_groups(&g);
@@ -1138,6 +1181,7 @@ int main(int argc, char **argv)
 			(long long)attendances, (long long)rs.written, N_ATTENDANCES, N_RESPONSES);
 		return 1;
 	}
+	indexes_restore(g.db, indexes);
 	exec_or_die(g.db, "COMMIT");
 	exec_or_die(g.db, "PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL");
 	if (sqlite3_close(g.db) != SQLITE_OK)

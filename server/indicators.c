@@ -423,27 +423,34 @@ static int load_groups(struct engine *e)
 	return r;
 }
 
-/* Sessions held in the period, per group: how many, and how many count as
- * delivered (SRV_IND_SESSION_MIN, SRV_IND_WHOLE_DAY). */
-static int sessions_pass(struct engine *e)
+/* Runs sql (binds ?1 to ?nbind) and hands each row whose first column is
+ * one of the report's groups to fn, with the group's index. */
+static int group_rows(struct engine *e, const char *sql, int nbind,
+		      void (*fn)(struct engine *e, int gi, sqlite3_stmt *st))
 {
 	sqlite3_stmt *st;
-	int r = engine_prepare(e, &st, sql_sessions, 4);
+	int r = engine_prepare(e, &st, sql, nbind);
 	if (r < 0)
 		return r;
 	while ((r = tp_db_step(st)) == 1) {
 		int gi = engine_group(e, sqlite3_column_int64(st, 0));
-		if (gi < 0)
-			continue;
-		int64_t length = sqlite3_column_int64(st, 1);
-		struct group *g = &e->groups[gi];
-		g->sessions++;
-		if (sqlite3_column_int(st, 2))
-			g->delivered += length < SRV_IND_SESSION_MIN ? 0
-				      : length >= SRV_IND_WHOLE_DAY ? SRV_IND_WHOLE_DAY_COUNT : 1;
+		if (gi >= 0)
+			fn(e, gi, st);
 	}
 	sqlite3_finalize(st);
 	return r;
+}
+
+/* A session held in the period: one more, and what it counts as delivered
+ * (SRV_IND_SESSION_MIN, SRV_IND_WHOLE_DAY). */
+static void count_session(struct engine *e, int gi, sqlite3_stmt *st)
+{
+	int64_t length = sqlite3_column_int64(st, 1);
+	struct group *g = &e->groups[gi];
+	g->sessions++;
+	if (sqlite3_column_int(st, 2))
+		g->delivered += length < SRV_IND_SESSION_MIN ? 0
+			      : length >= SRV_IND_WHOLE_DAY ? SRV_IND_WHOLE_DAY_COUNT : 1;
 }
 
 static int add_unit(struct engine *e, char *name, const char *target, int64_t programme_id)
@@ -590,23 +597,18 @@ static int cmp_membership_group(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+static void keep_enrolment(struct engine *e, int gi, sqlite3_stmt *st)
+{
+	add_pair(&e->enrolments, &e->nenrolments, &e->capenrolments,
+		 sqlite3_column_int64(st, 1), gi);
+}
+
 /* Enrolments live in the period: enrolled (distinct people per unit), and
- * kept by participant for retention and for the responses without a
- * session. */
+ * kept by group for retention and by participant for the responses
+ * without a session. */
 static int enrolments_pass(struct engine *e)
 {
-	sqlite3_stmt *st;
-	int r = engine_prepare(e, &st, sql_enrolments, 6);
-	if (r < 0)
-		return r;
-	while ((r = tp_db_step(st)) == 1) {
-		int gi = engine_group(e, sqlite3_column_int64(st, 0));
-		if (gi < 0)
-			continue;
-		add_pair(&e->enrolments, &e->nenrolments, &e->capenrolments,
-			 sqlite3_column_int64(st, 1), gi);
-	}
-	sqlite3_finalize(st);
+	int r = group_rows(e, sql_enrolments, 6, keep_enrolment);
 	if (r < 0)
 		return r;
 	size_t n = e->nenrolments, size = n * sizeof *e->enrolments;
@@ -1022,7 +1024,7 @@ int srv_ind_compute(sqlite3 *db, const struct srv_ind_query *q, struct srv_ind_r
 	tp_date_format_hk(q->to - 1, e.last);
 	int r = load_groups(&e);
 	if (r >= 0)
-		r = sessions_pass(&e);
+		r = group_rows(&e, sql_sessions, 4, count_session);
 	if (r >= 0)
 		r = build_units(&e);
 	if (r >= 0)

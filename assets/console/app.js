@@ -12,6 +12,7 @@ import './pages/term.js';
 import './pages/session.js';
 import './pages/indicators.js';
 import './pages/levels.js';
+import './pages/appointments.js';
 import './pages/followup.js';
 import './pages/devices.js';
 import './pages/audit.js';

@@ -372,7 +372,7 @@ describe('staff console', { skip }, () => {
     await apage.goto(rig.server.url + '/#/devices');
     await signIn(apage, ['admin', 'touchpoint-admin']);
     await apage.locator('[data-testid=devices]').waitFor();
-    assert.deepEqual(await tabs(apage), ['今日', '參加者', '小組', '跟進', '指標', '簽到機', '操作紀錄']);
+    assert.deepEqual(await tabs(apage), ['今日', '參加者', '小組', '跟進', '指標', '約會', '簽到機', '操作紀錄']);
     await apage.locator('input[name=name]').fill('Room 3 kiosk');
     await apage.locator('input[name=venue]').fill('Room 3');
     await apage.locator('form.form button[type=submit]').click();

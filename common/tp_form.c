@@ -307,7 +307,7 @@ static int tp_form_question_parse(struct tp_form_ctx *c, json_t *q,
 			    fq->max == fq->min)
 				return tp_form_fail(c, "a scale has 2 to %d points",
 						    TP_FORM_MAX_SCALE_POINTS);
-			json_t *labels;
+			json_t *labels = NULL;
 			if ((r = tp_form_labels(c, q, fq->max - fq->min + 1, &labels)) < 0)
 				return r;
 			json_object_set_new(*out, "labels", labels);

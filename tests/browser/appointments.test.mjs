@@ -118,6 +118,32 @@ describe('appointments', { skip }, () => {
     assert.equal(await card().locator('button').count(), 0, 'nothing left to do');
   });
 
+  test('her page lists her appointments and books one for her', async () => {
+    await page.goto(demo.url + '/#/participants/2');
+    const panel = page.locator('[data-testid=her-appointments]');
+    await panel.waitFor();
+    const her = await demo.admin.ok('GET', '/api/v1/participants/2');
+    await panel.locator('a', { hasText: '為她預約' }).click();
+    const f = page.locator('#appt-editor + datalist + form');
+    await f.waitFor();
+    assert.equal(await f.locator('[name=participant]').inputValue(), `${her.alias} (${her.ref})`, 'she is filled in');
+    await f.locator('[name=kind]').selectOption('mchc');
+    await f.locator('[name=date]').fill(hkDayFromNow(2));
+    await f.locator('[name=time]').fill('11:00');
+    await f.locator('[name=place]').fill('健康院');
+    await f.locator('button[type=submit]').click();
+    let made;
+    await waitFor('the booking', async () => {
+      made = (await demo.admin.ok('GET', '/api/v1/appointments?participant_id=2&kind=mchc')).items
+        .find((a) => a.starts_at.startsWith(hkDayFromNow(2) + 'T11:00'));
+      return made;
+    });
+    await page.goto(demo.url + '/#/participants/2');
+    await panel.locator(`.appt[data-appointment="${made.id}"]`).waitFor();
+    assert.match(await panel.textContent(), /母嬰健康院 · 健康院/);
+    await screenshot(page, 'appointments-03-her-page');
+  });
+
   test('a viewer has no appointments tab', async () => {
     await demo.admin.ok('POST', '/api/v1/users', { username: 'viewer2', role: 'viewer', password: 'viewer-password-2' });
     const context = await browser.newContext();

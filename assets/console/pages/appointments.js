@@ -6,44 +6,18 @@
 // discreet by design (see assets/templates/); the page shows the kind and
 // the private note only to staff.
 
-import { href, registerPage } from '../shell.js';
+import { registerPage } from '../shell.js';
 import { errorText, get, isQuiet, list, patch, post, query } from '../api.js';
 import { addDays, el, fill, hkDay, hkIso, hkTime, hkToday, weekday } from '../dom.js';
+import { OPEN, appointmentCard } from '../appointment-card.js';
 import { form } from '../forms.js';
-import { addStrings, collator, dateTime, longDate, shortDate, t, tCode } from '../i18n.js';
+import { addStrings, collator, dateTime, longDate, shortDate, t } from '../i18n.js';
 
 const KINDS = ['home_visit', 'clinic_escort', 'antenatal', 'mchc', 'group_session', 'other'];
-const OPEN = ['scheduled', 'confirmed', 'change_requested'];
 
 // The Monday of the week that holds day (YYYY-MM-DD).
 function mondayOf(day) {
   return addDays(day, -((weekday(day) + 6) % 7));
-}
-
-function statusBadge(a) {
-  return el('span', { className: 'badge appt-status appt-' + a.status }, tCode('appt_', a.status));
-}
-
-// "前一天 10:00 已送達" for each reminder slot.
-function reminderLine(r) {
-  const when = r.at ? shortDate(r.at) + ' ' + hkTime(r.at) : r.slot;
-  return el('li', { className: 'reminder reminder-' + r.status, dataset: { status: r.status } },
-    el('span', { className: 'reminder-when' }, when), ' ',
-    el('span', { className: 'reminder-state' }, tCode('rem_', r.status)));
-}
-
-function appointmentCard(a, actions, showWorker) {
-  // A closed appointment has no reminders to come: only those that went.
-  const reminders = (a.reminders || []).filter((r) => OPEN.includes(a.status) || r.message_id);
-  return el('article', { className: 'appt', dataset: { appointment: String(a.id) } },
-    el('div', { className: 'appt-head' },
-      el('span', { className: 'appt-time' }, hkTime(a.starts_at)),
-      statusBadge(a)),
-    el('a', { className: 'appt-who', href: href('/participants/' + a.participant_id) }, a.alias || '—'),
-    el('p', { className: 'appt-facts' }, [tCode('kind_appt_', a.kind), a.place].filter(Boolean).join(' · ')),
-    showWorker && a.worker_name ? el('p', { className: 'appt-worker muted' }, a.worker_name) : null,
-    reminders.length ? el('ul', { className: 'plain-list reminders', 'aria-label': t('reminders') }, reminders.map(reminderLine)) : null,
-    actions(a));
 }
 
 function mount(view, params, ctx) {
@@ -104,8 +78,9 @@ function mount(view, params, ctx) {
     return b;
   }
 
-  // Book (a null) or move (a): the form under the week.
-  function openEditor(a) {
+  // Book (a null) or move (a): the form under the week; who, when booking
+  // from her page.
+  function openEditor(a, who = '') {
     const participants = el('datalist', { id: 'appt-people' });
     const fields = [];
     if (!a) {
@@ -119,7 +94,8 @@ function mount(view, params, ctx) {
     const f = form({
       key: a ? 'appt-move-' + a.id : 'appt-new',
       fields,
-      initial: a ? { date: hkDay(a.starts_at), time: hkTime(a.starts_at), place: a.place } : { date: state.week < hkToday() ? hkToday() : state.week },
+      initial: a ? { date: hkDay(a.starts_at), time: hkTime(a.starts_at), place: a.place }
+        : { participant: who || null, date: state.week < hkToday() ? hkToday() : state.week },
       submit: a ? 'move' : 'book',
       onSubmit: async (v) => {
         const body = { starts_at: hkIso(v.date, v.time), place: v.place };
@@ -232,6 +208,7 @@ function mount(view, params, ctx) {
   load();
   ctx.onResume(load);
   ctx.every(30000, load);
+  if (ctx.query.get('book') !== null) openEditor(null, ctx.query.get('book'));
 }
 
 registerPage({ path: '/appointments', nav: { label: 'nav_appointments', order: 50 }, role: 'worker', mount });
@@ -258,7 +235,6 @@ addStrings({
     day_free: '沒有約會',
     requests_title: '要求更改的約會',
     requests_none: '沒有待處理的更改要求。',
-    reminders: '提示訊息',
     f_participant: '參加者',
     participant_hint: '輸入名稱或編號，再從清單選擇。',
     f_kind: '類別',
@@ -270,32 +246,6 @@ addStrings({
     note_hint: '只有同工看到，不會在訊息中出現。',
     f_worker: '同工',
     err_no_such_participant: '找不到這位參加者，請從清單選擇。',
-    appt_scheduled: '已安排',
-    appt_confirmed: '已確認',
-    appt_change_requested: '要求更改',
-    appt_cancelled: '已取消',
-    appt_attended: '已赴約',
-    appt_missed: '未赴約',
-    kind_appt_home_visit: '家訪',
-    kind_appt_clinic_escort: '陪診',
-    kind_appt_antenatal: '產前檢查',
-    kind_appt_mchc: '母嬰健康院',
-    kind_appt_group_session: '小組',
-    kind_appt_other: '其他',
-    rem_planned: '未到時間',
-    rem_due: '準備發送',
-    rem_skipped: '略過（已有較近的提示）',
-    rem_never: '不適用（約會時間太近）',
-    rem_queued: '等候發送',
-    rem_claimed: '發送中',
-    rem_sent: '已發送',
-    rem_delivered: '已送達',
-    rem_read: '已讀',
-    rem_failed: '發送失敗',
-    rem_undelivered: '未能送達',
-    rem_expired: '過時未發',
-    rem_withdrawn: '已撤回',
-    rem_unknown: '不確定是否已發送',
   },
   en: {
     nav_appointments: 'Appointments',
@@ -318,7 +268,6 @@ addStrings({
     day_free: 'Nothing booked',
     requests_title: 'Asked to change',
     requests_none: 'No change requests waiting.',
-    reminders: 'Reminders',
     f_participant: 'Participant',
     participant_hint: 'Type a name or reference, then pick from the list.',
     f_kind: 'Kind',
@@ -330,31 +279,5 @@ addStrings({
     note_hint: 'Staff only; never in a message.',
     f_worker: 'Worker',
     err_no_such_participant: 'No such participant: pick one from the list.',
-    appt_scheduled: 'Scheduled',
-    appt_confirmed: 'Confirmed',
-    appt_change_requested: 'Change asked',
-    appt_cancelled: 'Cancelled',
-    appt_attended: 'Attended',
-    appt_missed: 'Missed',
-    kind_appt_home_visit: 'Home visit',
-    kind_appt_clinic_escort: 'Clinic escort',
-    kind_appt_antenatal: 'Antenatal check',
-    kind_appt_mchc: 'MCHC visit',
-    kind_appt_group_session: 'Group session',
-    kind_appt_other: 'Other',
-    rem_planned: 'not yet',
-    rem_due: 'about to go',
-    rem_skipped: 'skipped (a nearer one went)',
-    rem_never: 'not needed (booked too close)',
-    rem_queued: 'waiting to go',
-    rem_claimed: 'sending',
-    rem_sent: 'sent',
-    rem_delivered: 'delivered',
-    rem_read: 'read',
-    rem_failed: 'failed',
-    rem_undelivered: 'not delivered',
-    rem_expired: 'too late, not sent',
-    rem_withdrawn: 'withdrawn',
-    rem_unknown: 'may not have gone',
   },
 });

@@ -4,7 +4,8 @@
 
 import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, list, patch, post, query } from '../api.js';
-import { el, fill, hkTime } from '../dom.js';
+import { el, fill, hkDay, hkTime } from '../dom.js';
+import { OPEN, appointmentCard } from '../appointment-card.js';
 import { form } from '../forms.js';
 import '../widgets.js'; // the words pages share
 import { addStrings, collator, dateTime, shortDate, t, tCode } from '../i18n.js';
@@ -97,11 +98,14 @@ function mountPage(view, params, ctx) {
     let p;
     let enrolments;
     let attendance;
+    let appointments;
     try {
-      [p, enrolments, attendance] = await Promise.all([
+      [p, enrolments, attendance, appointments] = await Promise.all([
         get('/api/v1/participants/' + id),
         list(query('/api/v1/enrolments', { participant_id: id })),
         get('/api/v1/participants/' + id + '/attendance').catch(() => null),
+        // Workers' and admins' only: a viewer's page goes without.
+        ctx.can('worker') ? list(query('/api/v1/appointments', { participant_id: id })) : null,
       ]);
     } catch (err) {
       if (isQuiet(err) || !ctx.alive()) return;
@@ -109,7 +113,9 @@ function mountPage(view, params, ctx) {
       return;
     }
     if (!ctx.alive()) return;
-    fill(body, detailsPanel(p), groupsPanel(p, enrolments), attendance ? attendancePanel(attendance) : null);
+    fill(body, detailsPanel(p), groupsPanel(p, enrolments),
+      appointments ? appointmentsPanel(p, appointments) : null,
+      attendance ? attendancePanel(attendance) : null);
   }
 
   function detailsPanel(p) {
@@ -191,6 +197,25 @@ function mountPage(view, params, ctx) {
       holder.append(f.node);
     }).catch(() => {});
     return holder;
+  }
+
+  // Her appointments: those to come first (soonest first), then the last
+  // few that are over.
+  function appointmentsPanel(p, items) {
+    const now = Date.now();
+    const coming = items.filter((a) => OPEN.includes(a.status) && Date.parse(a.starts_at) >= now - 3600 * 1000)
+      .sort((x, y) => Date.parse(x.starts_at) - Date.parse(y.starts_at));
+    const past = items.filter((a) => !coming.includes(a))
+      .sort((x, y) => Date.parse(y.starts_at) - Date.parse(x.starts_at)).slice(0, 5);
+    const row = (a) => el('li', { className: 'her-appt' },
+      el('a', { className: 'her-appt-when', href: href(query('/appointments', { week: hkDay(a.starts_at), worker: '' })) },
+        shortDate(a.starts_at)), appointmentCard(a, () => null, true));
+    const book = p.ref ? p.alias + ' (' + p.ref + ')' : p.alias;
+    return el('section', { className: 'panel', dataset: { testid: 'her-appointments' } },
+      el('div', { className: 'section-head' }, el('h2', {}, t('her_appointments')),
+        el('a', { className: 'btn btn-secondary head-action', href: href(query('/appointments', { book })) }, t('book_for_her'))),
+      coming.length ? el('ul', { className: 'plain-list her-appts' }, coming.map(row)) : el('p', { className: 'muted' }, t('no_appointments')),
+      past.length ? [el('h3', { className: 'section-sub' }, t('past_appointments')), el('ul', { className: 'plain-list her-appts' }, past.map(row))] : null);
   }
 
   function attendancePanel(data) {
@@ -275,6 +300,10 @@ addStrings({
     no_groups: '未有參加任何小組。',
     enrol_in: '加入小組',
     her_attendance: '出席紀錄',
+    her_appointments: '約會',
+    book_for_her: '為她預約',
+    no_appointments: '沒有將到的約會。',
+    past_appointments: '過去的約會',
     attended_n: '共 {n} 次',
     no_attendance: '未有出席紀錄。',
     undone_because: '已取消：{why}',
@@ -323,6 +352,10 @@ addStrings({
     no_groups: 'Not in any group.',
     enrol_in: 'Enrol in a group',
     her_attendance: 'Attendance',
+    her_appointments: 'Appointments',
+    book_for_her: 'Book for her',
+    no_appointments: 'Nothing booked ahead.',
+    past_appointments: 'Past appointments',
     attended_n: '{n} in all',
     no_attendance: 'No attendance yet.',
     undone_because: 'undone: {why}',

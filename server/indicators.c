@@ -32,6 +32,16 @@
  * - scored forms (score and direction): a participant's pair is the
  *   earliest scored "pre" and the latest scored "post" response in the
  *   period; change = post - pre; improved follows the form's direction.
+ * - a venue cut (DESIGN.md: figures can be cut by venue) keeps what
+ *   happened there: sessions whose venue is it, or whose group's is when
+ *   the session names none, with their attendances and the responses
+ *   through them; and the groups "at" the venue (their own venue is it, or
+ *   they held such a session in the period, or a response of the period
+ *   came through one), with their enrolments and the responses without a
+ *   session of the people enrolled in them. Retention counts the sessions
+ *   attended there. Only those groups, and their kinds, are listed;
+ *   programmes are all listed, as without a cut, and agreed levels are
+ *   shown as they are (they are the whole scope's).
  */
 #include "indicators.h"
 #include "audit.h"
@@ -44,6 +54,7 @@
 #include "tp_log.h"
 #include "tp_stats.h"
 #include "tp_time.h"
+#include "tp_utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -102,6 +113,24 @@ int srv_ind_period(const char *from, const char *to, int64_t now, int64_t *from_
 	return 0;
 }
 
+int srv_ind_venue(const char *text, char **out, struct tp_error *e)
+{
+	*out = NULL;
+	char *venue = tp_text_trim(text);
+	const char *why;
+	if (!venue || !*venue) {
+		free(venue);
+		return 0;
+	}
+	/* As long as a group's or a session's venue may be. */
+	if (tp_text_check(venue, 100, false, &why) < 0) {
+		free(venue);
+		return tp_error_set(e, 400, "invalid_field", "venue", "%s", why);
+	}
+	*out = venue;
+	return 0;
+}
+
 void srv_ind_report_release(struct srv_ind_report *rep)
 {
 	for (size_t i = 0; i < rep->count; i++) {
@@ -111,6 +140,8 @@ void srv_ind_report_release(struct srv_ind_report *rep)
 	free(rep->rows);
 	rep->rows = NULL;
 	rep->count = rep->cap = 0;
+	free(rep->venue);
+	rep->venue = NULL;
 }
 
 static struct srv_ind_row *add_row(struct srv_ind_report *rep, const char *scope,
@@ -278,18 +309,20 @@ static const char *const srv_ind_builtin_forms[] = { "satisfaction", "awareness"
  *
  * Binds of every query: ?1 programme id (0: all), ?2 from, ?3 to (Unix
  * seconds, [from, to)), ?4 now, ?5 first day, ?6 last day (YYYY-MM-DD,
- * Hong Kong); each query binds up to the highest it names.
+ * Hong Kong), ?7 venue (NULL: all); each query binds up to the highest it
+ * names.
  */
 #define IN_SCOPE " g.archived_at IS NULL AND (?1 = 0 OR g.programme_id = ?1)"
 #define HELD                                                                         \
 	" s.group_id = g.id AND s.starts_at >= ?2 AND s.starts_at < ?3"               \
-	" AND s.archived_at IS NULL AND s.status <> 'cancelled'"
+	" AND s.archived_at IS NULL AND s.status <> 'cancelled'"                      \
+	" AND (?7 IS NULL OR coalesce(s.venue, g.venue) = ?7)"
 
 static const char sql_programmes[] =
 	"SELECT id, ref FROM programmes WHERE (?1 = 0 AND archived_at IS NULL) OR id = ?1"
 	" ORDER BY ref IS NULL, ref, id";
 static const char sql_groups[] =
-	"SELECT g.id, g.programme_id, g.ref, g.kind, g.retention_n FROM groups g"
+	"SELECT g.id, g.programme_id, g.ref, g.kind, g.retention_n, g.venue FROM groups g"
 	" WHERE" IN_SCOPE " ORDER BY g.ref IS NULL, g.ref, g.id";
 static const char sql_sessions[] =
 	"SELECT s.group_id, s.ends_at - s.starts_at, s.ends_at <= ?4"
@@ -303,21 +336,22 @@ static const char sql_enrolments[] =
 	" WHERE" IN_SCOPE " AND e.group_id = g.id AND e.archived_at IS NULL"
 	" AND e.enrolled_on <= ?6 AND (e.left_on IS NULL OR e.left_on >= ?5)";
 /* Responses: group id (NULL without a session), form, participant, phase,
- * answers, time, id, and whether it has no session. Every programme: the
+ * answers, time, id, whether it has no session, and the session's venue
+ * (the venue cut is made on them in read_responses). Every programme: the
  * period's responses (responses_time), each with its session's group. One
  * programme: those through any session of its groups
  * (responses_session_time), then those without a session. */
 #define RESPONSE_COLUMNS "r.form, r.participant_id, r.phase, r.answers, r.submitted_at, r.id"
 static const char sql_responses_all[] =
-	"SELECT s.group_id, " RESPONSE_COLUMNS ", r.session_id IS NULL"
+	"SELECT s.group_id, " RESPONSE_COLUMNS ", r.session_id IS NULL, s.venue"
 	" FROM responses r LEFT JOIN sessions s ON s.id = r.session_id"
 	" WHERE r.submitted_at >= ?2 AND r.submitted_at < ?3";
 static const char sql_responses_one[] =
-	"SELECT s.group_id, " RESPONSE_COLUMNS ", 0"
+	"SELECT s.group_id, " RESPONSE_COLUMNS ", 0, s.venue"
 	" FROM groups g CROSS JOIN sessions s CROSS JOIN responses r"
 	" WHERE" IN_SCOPE " AND s.group_id = g.id AND r.session_id = s.id"
 	" AND r.submitted_at >= ?2 AND r.submitted_at < ?3"
-	" UNION ALL SELECT NULL, " RESPONSE_COLUMNS ", 1 FROM responses r"
+	" UNION ALL SELECT NULL, " RESPONSE_COLUMNS ", 1, NULL FROM responses r"
 	" WHERE r.submitted_at >= ?2 AND r.submitted_at < ?3 AND r.session_id IS NULL";
 
 /* A scope of the report and its counts. */
@@ -333,7 +367,8 @@ struct unit {
 
 struct group {
 	int64_t id, programme_id, retention_n;
-	char *ref, *kind;         /* ref is NULL when the group has none */
+	char *ref, *kind, *venue; /* ref and venue are NULL when the group has none */
+	bool listed;              /* in the report: always without a venue cut */
 	int64_t sessions, delivered;
 	int unit[UNITS_PER_GROUP];/* the units it counts in */
 	int nunits;
@@ -385,10 +420,16 @@ struct engine {
 /* Prepares sql with the binds ?1 to ?nbind (the highest it names). */
 static int engine_prepare(struct engine *e, sqlite3_stmt **st, const char *sql, int nbind)
 {
-	char types[] = "iiiitt";
+	char types[] = "iiiittt";
 	types[nbind] = '\0';
 	return tp_db_prepare(e->db, st, sql, types, e->q->programme_id, e->q->from, e->q->to,
-			     e->q->now, e->first, e->last);
+			     e->q->now, e->first, e->last, e->q->venue);
+}
+
+/* Whether venue (NULL: none) is the venue of the report's cut. */
+static bool at_venue(const struct engine *e, const char *venue)
+{
+	return venue && strcmp(venue, e->q->venue) == 0;
 }
 
 static int engine_group(const struct engine *e, int64_t id)
@@ -417,6 +458,8 @@ static int load_groups(struct engine *e)
 		g->ref = tp_xstrdup(tp_db_col_text(st, 2));
 		g->kind = tp_xstrdup(tp_db_col_text(st, 3));
 		g->retention_n = sqlite3_column_int64(st, 4);
+		g->venue = tp_xstrdup(tp_db_col_text(st, 5));
+		g->listed = !e->q->venue || at_venue(e, g->venue);
 		*tp_idmap_add(&e->group_index, 0, g->id, NULL) = (int64_t)e->ngroups++;
 	}
 	sqlite3_finalize(st);
@@ -447,6 +490,7 @@ static void count_session(struct engine *e, int gi, sqlite3_stmt *st)
 {
 	int64_t length = sqlite3_column_int64(st, 1);
 	struct group *g = &e->groups[gi];
+	g->listed = true;         /* it held a session at the venue */
 	g->sessions++;
 	if (sqlite3_column_int(st, 2))
 		g->delivered += length < SRV_IND_SESSION_MIN ? 0
@@ -491,7 +535,7 @@ static void programme_units(struct engine *e, int64_t pid, const char *pname)
 		size_t k = 0;
 		while (k < nkinds && strcmp(kinds[k], g->kind) != 0)
 			k++;
-		if (g->programme_id == pid && k == nkinds && nkinds < 16)   /* the schema has 6 */
+		if (g->listed && g->programme_id == pid && k == nkinds && nkinds < 16)   /* 6 */
 			kinds[nkinds++] = g->kind;
 	}
 	sort(kinds, nkinds, sizeof *kinds, cmp_text);
@@ -500,7 +544,7 @@ static void programme_units(struct engine *e, int64_t pid, const char *pname)
 					pid);
 	for (size_t i = 0; i < e->ngroups; i++) {
 		struct group *g = &e->groups[i];
-		if (g->programme_id != pid)
+		if (!g->listed || g->programme_id != pid)
 			continue;
 		/* A group without a ref shows as #id and can have no target. */
 		char *part = g->ref && *g->ref ? tp_xstrdup(g->ref)
@@ -538,7 +582,8 @@ static int build_units(struct engine *e)
 	sqlite3_finalize(st);
 	if (!e->q->programme_id)
 		for (size_t i = 0; i < e->ngroups; i++)
-			e->groups[i].unit[e->groups[i].nunits++] = 0;
+			if (e->groups[i].listed)
+				e->groups[i].unit[e->groups[i].nunits++] = 0;
 	e->seen = tp_xcalloc(e->nunits + 1, sizeof *e->seen);
 	for (size_t i = 0; i < e->ngroups; i++) {
 		const struct group *g = &e->groups[i];
@@ -599,7 +644,8 @@ static int cmp_membership_group(const void *a, const void *b)
 
 static void keep_enrolment(struct engine *e, int gi, sqlite3_stmt *st)
 {
-	add_pair(&e->enrolments, &e->nenrolments, &e->capenrolments,
+	if (e->groups[gi].listed)
+		add_pair(&e->enrolments, &e->nenrolments, &e->capenrolments,
 		 sqlite3_column_int64(st, 1), gi);
 }
 
@@ -660,7 +706,7 @@ static void tally_group(struct engine *e, int gi, const struct tp_idmap *tally)
 static int attendance_pass(struct engine *e)
 {
 	sqlite3_stmt *st;
-	int r = engine_prepare(e, &st, sql_attendance, 3);
+	int r = engine_prepare(e, &st, sql_attendance, 7);
 	if (r < 0)
 		return r;
 	struct tp_idmap tally;
@@ -736,9 +782,18 @@ static int read_responses(struct engine *e)
 	while ((r = tp_db_step(st)) == 1) {
 		struct response rs = { .pid = sqlite3_column_int64(st, 2), .group = -1 };
 		if (!sqlite3_column_int(st, 7)) {
-			/* Through a session: its group must be one of the scope's. */
+			/* Through a session: its group must be one of the scope's,
+			 * and the session at the venue (or its group, when the
+			 * session names none). */
 			if ((rs.group = engine_group(e, sqlite3_column_int64(st, 0))) < 0)
 				continue;
+			struct group *g = &e->groups[rs.group];
+			if (e->q->venue) {
+				const char *venue = tp_db_col_text(st, 8);
+				if (!at_venue(e, venue ? venue : g->venue))
+					continue;
+				g->listed = true;
+			}
 		} else if (!rs.pid) {
 			continue;   /* anonymous and without a session: in no group */
 		}
@@ -990,6 +1045,7 @@ static void engine_release(struct engine *e)
 	for (size_t i = 0; i < e->ngroups; i++) {
 		free(e->groups[i].ref);
 		free(e->groups[i].kind);
+		free(e->groups[i].venue);
 	}
 	free(e->groups);
 	for (size_t i = 0; i < e->nunits; i++) {
@@ -1022,17 +1078,20 @@ int srv_ind_compute(sqlite3 *db, const struct srv_ind_query *q, struct srv_ind_r
 	struct engine e = { .db = db, .q = q };
 	tp_date_format_hk(q->from, e.first);
 	tp_date_format_hk(q->to - 1, e.last);
+	out->venue = tp_xstrdup(q->venue);
+	/* Sessions and responses first: they tell which groups a venue cut
+	 * lists, before the units are made. */
 	int r = load_groups(&e);
 	if (r >= 0)
-		r = group_rows(&e, sql_sessions, 4, count_session);
+		r = group_rows(&e, sql_sessions, 7, count_session);
+	if (r >= 0)
+		r = read_responses(&e);
 	if (r >= 0)
 		r = build_units(&e);
 	if (r >= 0)
 		r = enrolments_pass(&e);
 	if (r >= 0)
 		r = attendance_pass(&e);
-	if (r >= 0)
-		r = read_responses(&e);
 	if (r >= 0) {
 		tally_responses(&e);
 		r = emit(&e, out);
@@ -1115,7 +1174,8 @@ json_t *srv_ind_report_json(const struct srv_ind_report *rep)
 					  ? json_real(row->achievement) : json_null());
 		json_array_append_new(rows, o);
 	}
-	return json_pack("{s:s, s:s, s:o}", "from", from, "to", to, "rows", rows);
+	return json_pack("{s:s, s:s, s:s?, s:o}", "from", from, "to", to, "venue", rep->venue,
+			 "rows", rows);
 }
 
 int srv_ind_request(struct tp_http_request *req, struct srv_ind_report *rep,
@@ -1144,8 +1204,16 @@ int srv_ind_request(struct tp_http_request *req, struct srv_ind_report *rep,
 		if (r < 0)
 			return r;
 	}
+	char *venue = NULL;
+	if (srv_ind_venue(tp_http_query(req, "venue"), &venue, &e) < 0) {
+		srv_reply_error(req, &e);
+		return 1;
+	}
+	q.venue = venue;
 	*programme_id = q.programme_id;
-	return srv_ind_compute(db, &q, rep);
+	int r = srv_ind_compute(db, &q, rep);
+	free(venue);
+	return r;
 }
 
 int srv_indicators_get(struct tp_http_request *req)
@@ -1165,8 +1233,8 @@ int srv_ind_audit_export(struct tp_http_request *req, const struct srv_ind_repor
 	char from[11], to[11];
 	tp_date_format_hk(rep->from, from);
 	tp_date_format_hk(rep->to - 1, to);
-	json_t *detail = json_pack("{s:s, s:s, s:s, s:i}", "format", format, "from", from,
-				   "to", to, "rows", (json_int_t)rep->count);
+	json_t *detail = json_pack("{s:s, s:s, s:s, s:s?, s:i}", "format", format, "from", from,
+				   "to", to, "venue", rep->venue, "rows", (json_int_t)rep->count);
 	int r = srv_audit_now(srv_app_of(req), srv_actor_of(req), "export_indicators",
 			      "programme", programme_id, detail);
 	json_decref(detail);

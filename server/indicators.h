@@ -33,6 +33,8 @@ struct srv_ind_query {
 	int64_t from, to;         /* Unix seconds, [from, to) */
 	int64_t programme_id;     /* 0: every programme */
 	int64_t now;              /* sessions ending after it were not delivered */
+	const char *venue;        /* NULL: every venue; else what happened there
+				   * (see indicators.c); borrowed */
 };
 
 /* One figure. Absent parts are shown empty (CSV) or null (JSON). */
@@ -51,6 +53,7 @@ struct srv_ind_report {
 	struct srv_ind_row *rows;
 	size_t count, cap;
 	int64_t from, to;
+	char *venue;              /* the venue the report is cut to, or NULL */
 };
 
 /*
@@ -66,6 +69,13 @@ void srv_ind_financial_year(int64_t t, int64_t *from, int64_t *to);
  */
 int srv_ind_period(const char *from, const char *to, int64_t now, int64_t *from_out,
 		   int64_t *to_out, struct tp_error *e);
+
+/*
+ * Reads a venue to cut the report to: text is trimmed; empty (or NULL)
+ * means every venue (*out NULL). Returns 0 with *out a new string or NULL,
+ * or -400 with e naming "venue".
+ */
+int srv_ind_venue(const char *text, char **out, struct tp_error *e);
 
 /* Computes the report on db (a reader; borrowed). The caller releases out
  * (also after a failure). Needs the forms loaded (forms.h). */
@@ -89,11 +99,11 @@ int srv_ind_target_put(sqlite3 *w, int64_t programme_id, const char *scope,
 		       const char *indicator, const char *level, struct tp_error *e);
 
 /*
- * Reads ?from, ?to and ?programme (a ref) of a request and computes the
- * report into rep (the caller releases it, also after a failure);
- * *programme_id gets the programme (0: all). Returns 0, 1 when the request
- * was refused and answered (a bad date, an unknown programme), or a
- * negative error.
+ * Reads ?from, ?to, ?programme (a ref) and ?venue of a request and
+ * computes the report into rep (the caller releases it, also after a
+ * failure); *programme_id gets the programme (0: all). Returns 0, 1 when
+ * the request was refused and answered (a bad date, an unknown programme,
+ * a bad venue), or a negative error.
  */
 int srv_ind_request(struct tp_http_request *req, struct srv_ind_report *rep,
 		    int64_t *programme_id);

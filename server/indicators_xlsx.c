@@ -602,7 +602,8 @@ static void srv_xlsx_formats(struct srv_xlsx *x)
 	x->pval = srv_xlsx_cell_fmt(wb, "[<0.001]\"<0.001\";0.000");
 }
 
-/* "期間 Period: 2025-04-01 至 to 2026-03-31　計劃 Programme: P1 Name". */
+/* "期間 Period: 2025-04-01 至 to 2026-03-31　計劃 Programme: P1 Name", and
+ * "　地點 Venue: ..." for a report cut to a venue. */
 static char *srv_xlsx_title(sqlite3 *db, const struct srv_ind_report *rep,
 			    int64_t programme_id)
 {
@@ -622,8 +623,9 @@ static char *srv_xlsx_title(sqlite3 *db, const struct srv_ind_report *rep,
 			sqlite3_finalize(st);
 		}
 	}
-	char *t = tp_xasprintf("期間 Period: %s 至 to %s　計劃 Programme: %s", from, to,
-			       prog ? prog : "全部 All");
+	char *t = tp_xasprintf("期間 Period: %s 至 to %s　計劃 Programme: %s%s%s", from, to,
+			       prog ? prog : "全部 All", rep->venue ? "　地點 Venue: " : "",
+			       rep->venue ? rep->venue : "");
 	free(prog);
 	return t;
 }

@@ -418,14 +418,16 @@ static int srv_cmd_import(struct srv_app *app, int argc, char **argv)
 
 static int srv_cmd_report(struct srv_app *app, int argc, char **argv)
 {
-	const char *from = NULL, *to = NULL, *prog = NULL, *xlsx = NULL;
+	const char *from = NULL, *to = NULL, *prog = NULL, *xlsx = NULL, *venue_arg = NULL;
 	bool csv = false;
 	if (tp_cli_wants_help(argc, argv)) {
 		printf("usage: touchpoint-server report [--from DATE] [--to DATE] [--programme REF]"
-		       " [--csv] [--xlsx FILE]\n"
+		       " [--venue TEXT] [--csv] [--xlsx FILE]\n"
 		       "Prints the indicators (DESIGN.md, \"Indicators\") of a period, per programme,\n"
 		       "group kind and group. Dates are YYYY-MM-DD, Hong Kong time, both days\n"
 		       "included; the default is the current financial year (1 April to 31 March).\n"
+		       "--venue cuts it to what happened at a venue: the sessions there (or at\n"
+		       "their group's venue when they name none) and the groups based there.\n"
 		       "--csv prints scope,indicator,numerator,denominator,value,target,\n"
 		       "achievement_pct, one row a figure, unrounded; without it a table for the\n"
 		       "screen, percentages to one decimal. --xlsx FILE writes the workbook for\n"
@@ -440,6 +442,8 @@ static int srv_cmd_report(struct srv_app *app, int argc, char **argv)
 			to = argv[++i];
 		} else if (strcmp(argv[i], "--programme") == 0 && i + 1 < argc) {
 			prog = argv[++i];
+		} else if (strcmp(argv[i], "--venue") == 0 && i + 1 < argc) {
+			venue_arg = argv[++i];
 		} else if (strcmp(argv[i], "--csv") == 0) {
 			csv = true;
 		} else if (strcmp(argv[i], "--xlsx") == 0 && i + 1 < argc) {
@@ -453,10 +457,13 @@ static int srv_cmd_report(struct srv_app *app, int argc, char **argv)
 	struct tp_error e;
 	tp_error_clear(&e);
 	struct srv_ind_query q = { .now = tp_now() };
-	if (srv_ind_period(from, to, q.now, &q.from, &q.to, &e) < 0) {
+	char *venue = NULL;
+	if (srv_ind_period(from, to, q.now, &q.from, &q.to, &e) < 0 ||
+	    srv_ind_venue(venue_arg, &venue, &e) < 0) {
 		fprintf(stderr, "touchpoint-server report: %s\n", e.message);
 		return 2;
 	}
+	q.venue = venue;
 	if (srv_app_open(app) < 0)
 		return 1;
 	char *forms_err = NULL;
@@ -476,6 +483,8 @@ static int srv_cmd_report(struct srv_app *app, int argc, char **argv)
 	}
 	struct srv_ind_report rep;
 	int r = srv_ind_compute(db, &q, &rep);
+	free(venue);
+	q.venue = NULL;
 	if (r < 0) {
 		srv_ind_report_release(&rep);
 		fprintf(stderr, "touchpoint-server report: cannot compute the report (%s)\n",

@@ -23,6 +23,7 @@
 #include "tp_time.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,11 +637,20 @@ static void fresh_server(void)
 	ts_server_start_staff(&srv, &admin, &worker, NULL);
 }
 
-static void write_ok(const char *method, const char *path, const char *body, const char *what)
+static void write_ok(const char *method, const char *path, const char *body, const char *what,
+		     ...) __attribute__((format(printf, 4, 5)));
+
+static void write_ok(const char *method, const char *path, const char *body, const char *what,
+		     ...)
 {
+	char name[160];
+	va_list ap;
+	va_start(ap, what);
+	vsnprintf(name, sizeof name, what, ap);
+	va_end(ap);
 	struct ts_response r;
 	ts_request(&worker, method, path, body, &r);
-	is_int(r.status, 200, "%s", what);
+	is_int(r.status, 200, "%s", name);
 	ts_response_release(&r);
 }
 
@@ -745,17 +755,32 @@ static void programme_lines(const char *csv, const char *prog, struct tp_buf *ou
 	}
 }
 
-static void test_levels(void)
+/* The report of the levels scenario's period as CSV, cut to venue (NULL:
+ * none) and to prog (NULL: all); the caller frees it. */
+static char *levels_report(const char *venue, const char *prog)
 {
 	int64_t now = tp_now();
 	char from[11], to[11];
 	tp_date_format_hk(now - 30 * 86400, from);
 	tp_date_format_hk(now + 86400, to);
-	char *csv = NULL, *err = NULL;
-	if (!is_int(ts_cli(&srv, &csv, &err, "report", "--from", from, "--to", to, "--csv", NULL),
-		    0, "report of the levels scenario"))
-		diag("report: %s", err);
+	char *out = NULL, *err = NULL;
+	const char *args[8] = { "--csv" };
+	int n = 1;
+	if (venue)
+		args[n++] = "--venue", args[n++] = venue;
+	if (prog)
+		args[n++] = "--programme", args[n++] = prog;
+	int rc = ts_cli(&srv, &out, &err, "report", "--from", from, "--to", to, args[0],
+			args[1], args[2], args[3], args[4], NULL);
+	if (rc != 0)
+		bail_out("report --venue %s: %s", venue ? venue : "-", err);
 	free(err);
+	return out;
+}
+
+static void test_levels(void)
+{
+	char *csv = levels_report(NULL, NULL);
 
 	/* Groups count their own people; LX is in both counselling groups. */
 	figure_is(csv, "Q1/group:C1", "enrolled", "2||2");
@@ -823,10 +848,7 @@ static void test_levels(void)
 	/* One programme's report is that programme's part of the whole. */
 	const char *const progs[] = { "Q1", "Q2" };
 	for (int i = 0; i < 2; i++) {
-		char *one = NULL;
-		is_int(ts_cli(&srv, &one, &err, "report", "--from", from, "--to", to,
-			      "--programme", progs[i], "--csv", NULL), 0, "report of %s", progs[i]);
-		free(err);
+		char *one = levels_report(NULL, progs[i]);
 		struct tp_buf want;
 		tp_buf_init(&want, 1 << 20);
 		tp_buf_puts(&want, "scope,indicator,numerator,denominator,value,target,"
@@ -838,6 +860,124 @@ static void test_levels(void)
 		free(one);
 	}
 	free(csv);
+}
+
+/* Venues on the levels scenario: C1 and C2 are based at Kwun Tong, F1 at
+ * Sha Tin, E1 nowhere; C1's second session was held at Sha Tin and E1's
+ * talk at Kwun Tong. */
+static void load_venues(void)
+{
+	static const char *const set[][3] = {
+		{ "groups", "C1", "Kwun Tong" }, { "groups", "C2", "Kwun Tong" },
+		{ "groups", "F1", "Sha Tin" }, { "sessions", "C1b", "Sha Tin" },
+		{ "sessions", "E1a", "Kwun Tong" },
+	};
+	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
+		char path[80], body[80];
+		snprintf(path, sizeof path, "/api/v1/%s/%lld", set[i][0],
+			 (long long)ts_id_of(&admin, set[i][0], set[i][1]));
+		snprintf(body, sizeof body, "{\"venue\":\"%s\"}", set[i][2]);
+		write_ok("PATCH", path, body, "venue of %s", set[i][1]);
+	}
+}
+
+static void test_venues(void)
+{
+	/* Kwun Tong: C1 without its Sha Tin session, C2, and E1 (its talk was
+	 * there); F1 is elsewhere, so neither it nor its kind is listed. */
+	char *kt = levels_report("Kwun Tong", NULL);
+	figure_is(kt, "Q1/group:C1", "sessions", "2||2");
+	figure_is(kt, "Q1/group:C1", "attendances", "4||4");
+	figure_is(kt, "Q1/group:C1", "enrolled", "2||2");
+	figure_is(kt, "Q1/group:C1", "retention", "0|2|0");
+	figure_is(kt, "Q1/group:C2", "attendances", "2||2");
+	figure_is(kt, "Q2/group:E1", "enrolled", "1||1");
+	figure_is(kt, "Q2/group:E1", "attendances", "2||2");
+	ok(!strstr(kt, "Q1/group:F1") && !strstr(kt, "Q1/kind:family"),
+	   "Kwun Tong: the Sha Tin group and its kind are not listed");
+	figure_is(kt, "Q1/kind:counselling", "participants", "3||3");
+	figure_is(kt, "Q1/kind:counselling", "retention", "0|3|0");
+	figure_is(kt, "Q1", "enrolled", "2||2");
+	figure_is(kt, "Q1", "attendances", "6||6");
+	figure_is(kt, "*", "enrolled", "3||3");
+	figure_is(kt, "*", "participants", "4||4");
+	figure_is(kt, "*", "attendances", "8||8");
+	figure_is(kt, "*", "sessions", "4||4");
+	figure_is(kt, "*", "retention", "1|4|25");
+	/* Both of LX's PHQ-9 sessions were at Kwun Tong; LZ's form without a
+	 * session is in E1 only, LZ's family group being elsewhere. */
+	figure_is(kt, "Q1/kind:counselling", "phq9.pairs", "2||2");
+	figure_is(kt, "Q1/group:C1", "satisfaction.positive", "0|1|0");
+	figure_is(kt, "Q1", "satisfaction.positive", "0|1|0");
+	figure_is(kt, "Q2", "satisfaction.positive", "1|1|100");
+	figure_is(kt, "*", "satisfaction.positive", "1|2|50");
+
+	/* Sha Tin: C1's one session there, and F1; Q2 has nothing there. */
+	char *st = levels_report("Sha Tin", NULL);
+	figure_is(st, "Q1/group:C1", "sessions", "1||1");
+	figure_is(st, "Q1/group:C1", "attendances", "2||2");
+	figure_is(st, "Q1/group:F1", "attendances", "1||1");
+	ok(!strstr(st, "Q1/group:C2") && !strstr(st, "Q2/"), "Sha Tin: C2 and E1 are not listed");
+	figure_is(st, "Q1", "enrolled", "3||3");
+	figure_is(st, "Q1", "attendances", "3||3");
+	figure_is(st, "Q2", "enrolled", "0||0");
+	figure_is(st, "Q2", "attendances", "0||0");
+	figure_is(st, "*", "participants", "3||3");
+	/* LX's forms were given at Kwun Tong; LY's without a session stay in C1. */
+	figure_is(st, "Q1/kind:counselling", "phq9.responses", "2||2");
+	figure_is(st, "Q1/kind:counselling", "phq9.pairs", "1||1");
+	figure_is(st, "Q1", "satisfaction.positive", "1|1|100");
+
+	/* One programme at a venue is that programme's part of the venue's. */
+	char *kt_q1 = levels_report("Kwun Tong", "Q1");
+	struct tp_buf want;
+	tp_buf_init(&want, 1 << 20);
+	tp_buf_puts(&want, "scope,indicator,numerator,denominator,value,target,"
+		    "achievement_pct\r\n");
+	programme_lines(kt, "Q1", &want);
+	is_str(kt_q1, tp_buf_str(&want), "Q1 at Kwun Tong is its part of Kwun Tong's report");
+	tp_buf_release(&want);
+
+	/* The API agrees with the CLI; an empty venue is no cut; a bad one is
+	 * refused naming the field. */
+	int64_t now = tp_now();
+	char from[11], to[11], path[300];
+	tp_date_format_hk(now - 30 * 86400, from);
+	tp_date_format_hk(now + 86400, to);
+	struct ts_response r;
+	snprintf(path, sizeof path, "/api/v1/indicators.csv?from=%s&to=%s&venue=Kwun%%20Tong",
+		 from, to);
+	ts_request(&worker, "GET", path, NULL, &r);
+	is_int(r.status, 200, "GET /api/v1/indicators.csv?venue=");
+	is_str(r.body, kt, "the API's venue cut is the CLI's");
+	ts_response_release(&r);
+	snprintf(path, sizeof path, "/api/v1/indicators?from=%s&to=%s&venue=Sha%%20Tin", from, to);
+	ts_request(&worker, "GET", path, NULL, &r);
+	is_str(ts_str(&r, "venue"), "Sha Tin", "the JSON names its venue");
+	ts_response_release(&r);
+	char *all = levels_report(NULL, NULL);
+	snprintf(path, sizeof path, "/api/v1/indicators.csv?from=%s&to=%s&venue=%%20", from, to);
+	ts_request(&worker, "GET", path, NULL, &r);
+	is_str(r.body, all, "a blank venue is no cut");
+	ts_response_release(&r);
+	char longer[160];
+	memset(longer, 'x', 101);
+	longer[101] = '\0';
+	snprintf(path, sizeof path, "/api/v1/indicators?venue=%s", longer);
+	ts_request(&worker, "GET", path, NULL, &r);
+	is_int(r.status, 400, "a venue of 101 characters is refused");
+	is_str(ts_error_field(&r), "venue", "naming the venue");
+	ts_response_release(&r);
+	char *out = NULL, *err = NULL;
+	is_int(ts_cli(&srv, &out, &err, "report", "--venue", longer, NULL), 2,
+	       "report --venue: too long exits 2");
+	ok(err && strstr(err, "venue"), "and says the venue is wrong: %s", err);
+	free(out);
+	free(err);
+	free(all);
+	free(kt_q1);
+	free(st);
+	free(kt);
 }
 
 int main(void)
@@ -854,6 +994,8 @@ int main(void)
 	fresh_server();
 	load_levels();
 	test_levels();
+	load_venues();
+	test_venues();
 
 	ts_server_stop_staff(&srv, &admin, &worker, NULL);
 	curl_global_cleanup();

@@ -52,8 +52,7 @@ KIOSK_BIN   := $(BUILD)/touchpoint-kiosk
 UNIT_BIN    := $(UNIT_SRC:%.c=$(BUILD)/%)
 INTEG_BIN   := $(INTEG_SRC:%.c=$(BUILD)/%)
 BENCH_BIN   := $(BENCH_SRC:%.c=$(BUILD)/%)
-# The NGO-sized database the benchmarks read, made by bench/gen_ngo.c (made
-# again whenever the generator or the schema changes).
+# The NGO-sized database the benchmarks read, made by bench/gen_ngo.c.
 GEN_BIN     := $(BUILD)/bench/gen_ngo
 BENCH_DB    := $(BUILD)/bench/ngo.db
 # The server's modules without its main(), for benchmarks that call them.
@@ -114,7 +113,9 @@ $(BUILD)/bench/bench_indicators: $(BUILD)/bench/bench_indicators.o $(SERVER_LIB_
 $(GEN_BIN): $(BUILD)/bench/gen_ngo.o $(BUILD)/server/schema.o $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BENCH_DB): $(GEN_BIN)
+# Made again when what decides its rows changes (the generator, the schema),
+# not each time the common library is rebuilt.
+$(BENCH_DB): bench/gen_ngo.c server/schema.c | $(GEN_BIN)
 	$(GEN_BIN) $@
 
 deps:

@@ -178,6 +178,15 @@ static int tp_db_first_row(sqlite3 *db, sqlite3_stmt **st, const char *sql,
 	return r == 0 ? -ENOENT : r;
 }
 
+int tp_db_row(sqlite3 *db, sqlite3_stmt **out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int r = tp_db_first_row(db, out, sql, types, ap);
+	va_end(ap);
+	return r == 0 ? 1 : r == -ENOENT ? 0 : r;
+}
+
 int tp_db_int(sqlite3 *db, int64_t *out, const char *sql, const char *types, ...)
 {
 	sqlite3_stmt *st;

@@ -43,6 +43,10 @@ int tp_db_vprepare(sqlite3 *db, sqlite3_stmt **out, const char *sql,
 int tp_db_step(sqlite3_stmt *st);
 /* Prepares, binds and runs a statement that returns no rows. */
 int tp_db_run(sqlite3 *db, const char *sql, const char *types, ...);
+/* Prepares, binds and steps to the first row: 1 with *out on it (the
+ * caller finalizes), 0 when there is none (nothing to finalize), or an
+ * error. */
+int tp_db_row(sqlite3 *db, sqlite3_stmt **out, const char *sql, const char *types, ...);
 /* Runs a query and stores the first column of its first row in *out;
  * -ENOENT when there is no row. */
 int tp_db_int(sqlite3 *db, int64_t *out, const char *sql, const char *types, ...);

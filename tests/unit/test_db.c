@@ -118,6 +118,14 @@ static void test_bind(void)
 	tp_db_text(db, &s, "SELECT typeof(s) FROM v WHERE id = 2", NULL);
 	is_str(s, "null", "binds SQL NULL");
 	free(s);
+	sqlite3_stmt *row = NULL;
+	is_int(tp_db_row(db, &row, "SELECT big, small FROM v WHERE id = ?", "i", (int64_t)1), 1,
+	       "tp_db_row stands on the first row");
+	is_int(sqlite3_column_int(row, 1), -5, "its columns can be read");
+	sqlite3_finalize(row);
+	is_int(tp_db_row(db, &row, "SELECT big FROM v WHERE id = ?", "i", (int64_t)99), 0,
+	       "and answers 0 when there is none");
+	is_int(tp_db_row(db, &row, "SELECT nothing FROM v", NULL), -EIO, "or an error");
 	s = (char *)"untouched";
 	is_int(tp_db_text(db, &s, "SELECT s FROM v WHERE id = 2", NULL), 0, "tp_db_text of a NULL");
 	is_str(s, NULL, "gives a NULL string");

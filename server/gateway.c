@@ -5,6 +5,7 @@
  * writes, and a failed batch of events leaves nothing half-done.
  */
 #include "gateway.h"
+#include "conversation.h"
 #include "messages.h"
 #include "scheduler.h"
 #include "tp_alloc.h"
@@ -103,18 +104,13 @@ static int srv_claim_one(struct srv_claim *c, int64_t id, json_t **item)
 {
 	*item = NULL;
 	sqlite3_stmt *st;
-	int r = tp_db_prepare(c->w, &st,
-			      "SELECT m.participant_id, m.kind, m.deliver_by, m.quiet_hours, m.status,"
-			      " m.channel, p.phone, m.lang, m.body, m.wa_template, m.buttons,"
-			      " m.attempts FROM messages m JOIN participants p ON p.id = m.participant_id"
-			      " WHERE m.id = ?", "i", id);
-	if (r < 0)
+	int r = tp_db_row(c->w, &st,
+			  "SELECT m.participant_id, m.kind, m.deliver_by, m.quiet_hours, m.status,"
+			  " m.channel, p.phone, m.lang, m.body, m.wa_template, m.buttons,"
+			  " m.attempts FROM messages m JOIN participants p ON p.id = m.participant_id"
+			  " WHERE m.id = ?", "i", id);
+	if (r <= 0)
 		return r;
-	r = tp_db_step(st);
-	if (r <= 0) {
-		sqlite3_finalize(st);
-		return r;
-	}
 	int64_t pid = sqlite3_column_int64(st, 0);
 	const char *kind = tp_db_col_text(st, 1);
 	int64_t deliver_by = sqlite3_column_int64(st, 2);
@@ -693,6 +689,10 @@ static int srv_event_inbound(sqlite3 *w, const struct srv_actor *actor, json_t *
 	r = srv_message_eventf(w, id, "received", "by %s through %s%s", strcmp(channel, "sms") == 0
 			       ? "SMS" : "WhatsApp", provider, pid ? "" : "; the number is not a"
 			       " participant's");
+	if (r == 0)
+		r = pid ? srv_conversation_inbound(w, actor, id)
+			: srv_conversation_handled(w, id, 0, "inbox", "from a number no participant"
+						   " has: to the workers' inbox");
 	if (r == 0)
 		*res = json_pack("{s:b, s:b, s:I}", "ok", 1, "duplicate", 0, "message_id",
 				 (json_int_t)id);

@@ -2,6 +2,7 @@
 #include "messages.h"
 #include "audit.h"
 #include "paging.h"
+#include "templates.h"
 #include "tp_alloc.h"
 #include "tp_db.h"
 #include "tp_json.h"
@@ -98,15 +99,15 @@ int srv_message_queue(sqlite3 *w, const struct srv_message_new *m, const char *b
 	r = tp_db_run(w, "INSERT INTO messages (direction, participant_id, channel, to_addr, lang,"
 			 " body, template, vars, wa_template, buttons, kind, not_before, deliver_by,"
 			 " quiet_hours, status, reason, session_id, appointment_id, reminder_slot,"
-			 " reminder_for, created_by, created_at, updated_at)"
+			 " reminder_for, conversation_id, created_by, created_at, updated_at)"
 			 " SELECT 'out', p.id, ?, p.phone, p.lang, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			 " nullif(?, 0), nullif(?, 0), ?, nullif(?, 0), ?, ?, ? FROM participants p"
-			 " WHERE p.id = ?",
-		      "tttttttiiIttiititiii", channel ? channel : "sms", m->body, m->template_key,
+			 " nullif(?, 0), nullif(?, 0), ?, nullif(?, 0), nullif(?, 0), ?, ?, ?"
+			 " FROM participants p WHERE p.id = ?",
+		      "tttttttiiIttiitiitiii", channel ? channel : "sms", m->body, m->template_key,
 		      vars, wa, buttons, m->kind, m->not_before, m->deliver_by,
 		      m->quiet_hours ? 1 : 0, why ? "failed" : "queued", why, m->session_id,
-		      m->appointment_id, m->reminder_slot, m->reminder_for, by, now, now,
-		      m->participant_id);
+		      m->appointment_id, m->reminder_slot, m->reminder_for, m->conversation_id,
+		      by, now, now, m->participant_id);
 	free(vars);
 	free(wa);
 	free(buttons);
@@ -151,9 +152,51 @@ int srv_message_ids(sqlite3 *db, json_t **ids, const char *sql, const char *type
 
 int srv_message_withdraw(sqlite3 *w, int64_t id, const char *why)
 {
+	int64_t now = tp_now();
 	int r = tp_db_run(w, "UPDATE messages SET status = 'withdrawn', reason = ?, updated_at = ?"
-			     " WHERE id = ?", "tii", why, tp_now(), id);
+			     " WHERE id = ?", "tii", why, now, id);
+	/* A reminder never sent asks nothing: its question closes. */
+	if (r == 0)
+		r = tp_db_run(w, "UPDATE conversations SET status = 'closed', updated_at = ?"
+				 " WHERE kind = 'reminder' AND status = 'open' AND id = (SELECT"
+				 " conversation_id FROM messages WHERE id = ?)", "ii", now, id);
 	return r < 0 ? r : srv_message_event(w, id, "withdrawn", why);
+}
+
+int srv_participant_lang(sqlite3 *db, int64_t participant_id, char out[8])
+{
+	char *lang = NULL;
+	int r = tp_db_text(db, &lang, "SELECT lang FROM participants WHERE id = ?", "i",
+			   participant_id);
+	snprintf(out, 8, "%s", r == 0 && lang && strcmp(lang, "en") == 0 ? "en" : "zh-HK");
+	free(lang);
+	return r;
+}
+
+int srv_message_queue_template(sqlite3 *w, struct srv_message_new *m, const char *key,
+			       json_t *vars, const char *by, int64_t *id, const char **why)
+{
+	char lang[8];
+	int r = srv_participant_lang(w, m->participant_id, lang);
+	if (r < 0)
+		return r;
+	char *body = NULL;
+	json_t *wa = NULL, *buttons = NULL;
+	r = srv_template_render(key, lang, vars, &body, &wa, &buttons);
+	if (r == 0) {
+		m->body = body;
+		m->template_key = key;
+		m->vars = vars;
+		m->wa_template = wa;
+		m->buttons = buttons;
+		r = srv_message_queue(w, m, by, id, why);
+		m->body = NULL;
+		m->wa_template = m->buttons = NULL;
+	}
+	free(body);
+	json_decref(wa);
+	json_decref(buttons);
+	return r;
 }
 
 /* Withdraws what still waits for her: queued, or claimed by a lease that
@@ -187,8 +230,10 @@ int srv_participant_opt_out(sqlite3 *w, int64_t participant_id, const char *how,
 	json_t *detail = json_pack("{s:s}", "how", how);
 	r = srv_audit(w, actor, "opt_out", "participant", participant_id, detail);
 	json_decref(detail);
+	char *why = tp_xasprintf("opted out: %s", how);
 	if (r == 0)
-		r = srv_messages_withdraw_for(w, participant_id, "opted out");
+		r = srv_messages_withdraw_for(w, participant_id, why);
+	free(why);
 	return r;
 }
 
@@ -231,7 +276,7 @@ int64_t srv_quiet_until(const struct srv_app *app, int64_t t)
 	" m.lang, m.body, m.template, m.kind, m.not_before, m.deliver_by, m.quiet_hours," \
 	" m.status, m.attempts, m.provider, m.provider_id, m.error_code, m.reason," \
 	" m.button_id, m.sent_at, m.session_id, m.created_by, m.created_at, m.updated_at," \
-	" m.appointment_id" \
+	" m.appointment_id, m.conversation_id, m.handled, m.handled_by, m.handled_at" \
 	" FROM messages m LEFT JOIN participants p ON p.id = m.participant_id"
 
 static json_t *srv_col_int(sqlite3_stmt *st, int col)
@@ -285,6 +330,10 @@ static json_t *srv_message_row(sqlite3_stmt *st)
 	srv_col_time(o, "created_at", st, 24);
 	srv_col_time(o, "updated_at", st, 25);
 	json_object_set_new(o, "appointment_id", srv_col_int(st, 26));
+	json_object_set_new(o, "conversation_id", srv_col_int(st, 27));
+	tp_json_set_text(o, "handled", tp_db_col_text(st, 28));
+	json_object_set_new(o, "handled_by", srv_col_int(st, 29));
+	srv_col_time(o, "handled_at", st, 30);
 	return o;
 }
 

@@ -34,6 +34,7 @@ struct srv_message_new {
 	int64_t appointment_id;     /* 0: none */
 	const char *reminder_slot;  /* a reminder: its slot ("-2h"), else NULL */
 	int64_t reminder_for;       /* a reminder: the start time it is for */
+	int64_t conversation_id;    /* the question it asks or answers, 0: none */
 };
 
 /*
@@ -45,6 +46,17 @@ struct srv_message_new {
  */
 int srv_message_queue(sqlite3 *w, const struct srv_message_new *m, const char *by,
 		      int64_t *id, const char **why);
+
+/*
+ * Queues m with its body made from template key in her language with vars
+ * (borrowed): m's body, template and WhatsApp fields are filled here. As
+ * srv_message_queue otherwise; -ENOENT when there is no such template.
+ */
+int srv_message_queue_template(sqlite3 *w, struct srv_message_new *m, const char *key,
+			       json_t *vars, const char *by, int64_t *id, const char **why);
+
+/* Her language ("zh-HK" or "en") into out. */
+int srv_participant_lang(sqlite3 *db, int64_t participant_id, char out[8]);
 
 /* Appends an event to a message's history: event is a word (queued,
  * claimed, sent, ...), detail the plain words after it (may be NULL). */

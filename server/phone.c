@@ -425,9 +425,8 @@ static int srv_phone_code_message(sqlite3 *w, int64_t participant_id, const char
 				  int64_t now, const struct srv_actor *actor, int64_t *id,
 				  const char **not_sent)
 {
-	char *lang = NULL;
-	int r = tp_db_text(w, &lang, "SELECT lang FROM participants WHERE id = ?", "i",
-			   participant_id);
+	char lang[8];
+	int r = srv_participant_lang(w, participant_id, lang);
 	if (r < 0)
 		return r;
 	char minutes[16];
@@ -437,11 +436,10 @@ static int srv_phone_code_message(sqlite3 *w, int64_t participant_id, const char
 	json_t *wa = NULL, *buttons = NULL;
 	r = srv_template_render("code", lang, vars, &body, &wa, &buttons);
 	json_decref(vars);
-	if (r < 0) {
-		free(lang);
+	if (r < 0)
 		return r;
-	}
-	/* The code itself is not kept with the message's variables. */
+	/* Not srv_message_queue_template: the code is not kept in the
+	 * message's variables. */
 	struct srv_message_new m = { .participant_id = participant_id, .kind = "code",
 				     .body = body, .template_key = "code", .wa_template = wa,
 				     .not_before = now,
@@ -450,7 +448,6 @@ static int srv_phone_code_message(sqlite3 *w, int64_t participant_id, const char
 	free(body);
 	json_decref(wa);
 	json_decref(buttons);
-	free(lang);
 	return r;
 }
 

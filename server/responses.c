@@ -162,6 +162,35 @@ static int srv_response_refs(sqlite3 *w, const struct srv_response_in *p,
 	return 0;
 }
 
+int srv_response_store(sqlite3 *w, const struct srv_response_new *n,
+		       const struct srv_actor *actor, int64_t *id)
+{
+	char *answers = json_dumps(n->answers, JSON_COMPACT);
+	/* An anonymous form keeps no one's name, whatever the sender knew. */
+	int64_t participant = n->form->anonymous ? 0 : n->participant_id;
+	int r = tp_db_run(w, "INSERT INTO responses (form, form_version, participant_id,"
+			     " session_id, phase, channel, device_id, user_id, submitted_at,"
+			     " recorded_at, answers, client, nonce) VALUES (?, ?, nullif(?, 0),"
+			     " nullif(?, 0), ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?)",
+			  "tiiittiiiittt", n->form->key, n->form->version, participant,
+			  n->session_id, n->phase, n->channel,
+			  actor->kind == SRV_ACTOR_DEVICE ? actor->id : (int64_t)0,
+			  actor->kind == SRV_ACTOR_STAFF ? actor->id : (int64_t)0,
+			  n->submitted_at, tp_now(), answers, n->client, n->nonce);
+	free(answers);
+	if (r < 0)
+		return r;
+	*id = sqlite3_last_insert_rowid(w);
+	/* The audit names the form and where, never the answers. */
+	json_t *detail = json_pack("{s:s, s:I, s:s}", "form", n->form->key, "version",
+				   (json_int_t)n->form->version, "channel", n->channel);
+	if (n->session_id)
+		json_object_set_new(detail, "session_id", json_integer(n->session_id));
+	r = srv_audit(w, actor, "create", "response", *id, detail);
+	json_decref(detail);
+	return r;
+}
+
 int srv_response_post(struct tp_http_request *req)
 {
 	struct srv_app *app = srv_app_of(req);
@@ -180,7 +209,6 @@ int srv_response_post(struct tp_http_request *req)
 	char client[48];
 	snprintf(client, sizeof client, "%s:%lld", device ? "device" : "user",
 		 (long long)actor->id);
-	char *answers = json_dumps(p.answers, JSON_COMPACT);
 	sqlite3 *w;
 	json_t *out = NULL;
 	int64_t id = 0;
@@ -201,32 +229,18 @@ int srv_response_post(struct tp_http_request *req)
 	if (r == 0 && !id)
 		r = srv_response_refs(w, &p, &e);
 	if (r == 0 && !id) {
-		r = tp_db_run(w, "INSERT INTO responses (form, form_version, participant_id,"
-				 " session_id, phase, channel, device_id, user_id, submitted_at,"
-				 " recorded_at, answers, client, nonce) VALUES (?, ?, nullif(?, 0),"
-				 " nullif(?, 0), ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, ?)",
-			      "tiiittiiiittt", p.form->key, p.form->version, p.participant_id,
-			      p.session_id, p.phase, device ? "kiosk" : "staff",
-			      device ? actor->id : (int64_t)0,
-			      actor->kind == SRV_ACTOR_STAFF ? actor->id : (int64_t)0,
-			      p.submitted_at, tp_now(), answers, p.nonce ? client : NULL, p.nonce);
-		if (r == 0) {
-			id = sqlite3_last_insert_rowid(w);
-			/* The audit names the form and where, never the answers. */
-			json_t *detail = json_pack("{s:s, s:I}", "form", p.form->key, "version",
-						   (json_int_t)p.form->version);
-			if (p.session_id)
-				json_object_set_new(detail, "session_id",
-						    json_integer(p.session_id));
-			r = srv_audit(w, actor, "create", "response", id, detail);
-			json_decref(detail);
-		}
+		struct srv_response_new n = {
+			.form = p.form, .participant_id = p.participant_id,
+			.session_id = p.session_id, .phase = p.phase,
+			.channel = device ? "kiosk" : "staff", .submitted_at = p.submitted_at,
+			.answers = p.answers, .client = p.nonce ? client : NULL, .nonce = p.nonce,
+		};
+		r = srv_response_store(w, &n, actor, &id);
 		if (r == 0)
 			r = srv_response_read(w, id, actor, &out);
 	}
 	r = srv_store_write_end(&app->store, r);
 done:
-	free(answers);
 	json_decref(p.answers);
 	json_decref(in);
 	if (r < 0) {

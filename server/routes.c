@@ -18,6 +18,7 @@
 #include "gateway.h"
 #include "groups.h"
 #include "import.h"
+#include "inbox.h"
 #include "indicators.h"
 #include "indicators_xlsx.h"
 #include "kiosk_sync.h"
@@ -32,6 +33,7 @@
 #include "sessions.h"
 #include "terms.h"
 #include "static_files.h"
+#include "surveys.h"
 #include "targets.h"
 #include "templates.h"
 #include "users.h"
@@ -101,6 +103,10 @@ const struct tp_route srv_routes[] = {
 	{ "GET", "/api/v1/messages/{id}", srv_message_get, ALLOW(STAFF_WRITE) },
 	{ "GET", "/api/v1/participants/{id}/messages", srv_participant_messages,
 	  ALLOW(STAFF_WRITE) },
+	{ "GET", "/api/v1/inbox", srv_inbox_list, ALLOW(STAFF_WRITE) },
+	{ "POST", "/api/v1/inbox/{id}/claim", srv_inbox_claim, ALLOW(STAFF_WRITE) },
+	{ "GET", "/api/v1/change_requests", srv_change_requests, ALLOW(STAFF_WRITE) },
+	{ "POST", "/api/v1/sessions/{id}/survey", srv_session_survey, ALLOW(STAFF_WRITE) },
 	{ "POST", "/api/v1/gateway/claim", srv_gateway_claim, ALLOW(SRV_P_GATEWAY) },
 	{ "POST", "/api/v1/gateway/messages/{id}/result", srv_gateway_result,
 	  ALLOW(SRV_P_GATEWAY) },

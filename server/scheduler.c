@@ -1,5 +1,6 @@
 /* Reminder schedules and the scheduler; see scheduler.h. */
 #include "scheduler.h"
+#include "conversation.h"
 #include "messages.h"
 #include "templates.h"
 #include "tp_alloc.h"
@@ -198,29 +199,31 @@ static int srv_remind(sqlite3 *w, const struct srv_due *d, const struct srv_slot
 	json_t *vars = json_pack("{s:s, s:s, s:s}", "alias", d->alias, "time", when, "place",
 				 place);
 	const char *key = d->session_id ? "session_reminder" : "reminder";
-	char *body = NULL;
-	json_t *wa = NULL, *buttons = NULL;
-	int r = srv_template_render(key, d->lang, vars, &body, &wa, &buttons);
-	if (r == 0) {
-		struct srv_message_new m = {
-			.participant_id = d->participant_id, .kind = "reminder", .body = body,
-			.template_key = key, .vars = vars, .wa_template = wa, .buttons = buttons,
-			.not_before = now, .deliver_by = d->starts_at, .quiet_hours = true,
-			.session_id = d->session_id, .appointment_id = d->appointment_id,
-			.reminder_slot = slot->text, .reminder_for = d->starts_at,
-		};
-		int64_t id = 0;
-		r = srv_message_queue(w, &m, "scheduler", &id, NULL);
-		/* One reminder at a time: an earlier one still waiting goes. */
-		if (r == 0)
-			r = srv_withdraw_superseded(w, d, id, now);
-		if (r == -EEXIST)
-			r = 0;
-	}
-	free(body);
+	struct srv_message_new m = {
+		.participant_id = d->participant_id, .kind = "reminder", .not_before = now,
+		.deliver_by = d->starts_at, .quiet_hours = true, .session_id = d->session_id,
+		.appointment_id = d->appointment_id, .reminder_slot = slot->text,
+		.reminder_for = d->starts_at,
+	};
+	/* An appointment's reminder asks 1 or 2: her reply goes to it. */
+	int r = 0;
+	if (d->appointment_id)
+		r = srv_conversation_open(w, d->participant_id, "reminder", d->appointment_id, 0,
+					  NULL, d->starts_at, &m.conversation_id);
+	int64_t id = 0;
+	const char *not_sent = NULL;
+	if (r == 0)
+		r = srv_message_queue_template(w, &m, key, vars, "scheduler", &id, &not_sent);
+	/* A reminder that cannot go asks nothing. */
+	if (r == 0 && not_sent && m.conversation_id)
+		r = tp_db_run(w, "UPDATE conversations SET status = 'closed' WHERE id = ?", "i",
+			      m.conversation_id);
+	/* One reminder at a time: an earlier one still waiting goes. */
+	if (r == 0)
+		r = srv_withdraw_superseded(w, d, id, now);
+	if (r == -EEXIST)
+		r = 0;
 	json_decref(vars);
-	json_decref(wa);
-	json_decref(buttons);
 	return r;
 }
 
@@ -275,15 +278,10 @@ int srv_reminder_check(sqlite3 *db, int64_t id, int64_t now, const char **why,
 	(void)now;
 	*why = NULL;
 	sqlite3_stmt *st;
-	int r = tp_db_prepare(db, &st, "SELECT appointment_id, session_id, participant_id,"
-				       " reminder_for, lang FROM messages WHERE id = ?", "i", id);
-	if (r < 0)
+	int r = tp_db_row(db, &st, "SELECT appointment_id, session_id, participant_id,"
+				   " reminder_for, lang FROM messages WHERE id = ?", "i", id);
+	if (r <= 0)
 		return r;
-	r = tp_db_step(st);
-	if (r <= 0) {
-		sqlite3_finalize(st);
-		return r;
-	}
 	int64_t appointment = sqlite3_column_int64(st, 0), session = sqlite3_column_int64(st, 1);
 	int64_t pid = sqlite3_column_int64(st, 2), due_for = sqlite3_column_int64(st, 3);
 	char lang[8];
@@ -411,14 +409,10 @@ int srv_scheduler_run(sqlite3 *w, int64_t now)
 int srv_reminders_describe(sqlite3 *db, int64_t appointment_id, json_t *obj)
 {
 	sqlite3_stmt *st;
-	int r = tp_db_prepare(db, &st, "SELECT kind, starts_at FROM appointments WHERE id = ?", "i",
-			      appointment_id);
-	if (r < 0)
+	int r = tp_db_row(db, &st, "SELECT kind, starts_at FROM appointments WHERE id = ?", "i",
+			  appointment_id);
+	if (r <= 0)
 		return r;
-	if ((r = tp_db_step(st)) != 1) {
-		sqlite3_finalize(st);
-		return r;
-	}
 	int kind = srv_kind_index(tp_db_col_text(st, 0));
 	int64_t starts = sqlite3_column_int64(st, 1), now = tp_now();
 	sqlite3_finalize(st);

@@ -350,6 +350,41 @@ static const char srv_schema_v6[] =
 	"CREATE INDEX responses_time ON responses(submitted_at, session_id);"
 	"CREATE INDEX responses_session_time ON responses(session_id, submitted_at);";
 
+/*
+ * Version 7: conversations by text. A conversation is an open question to
+ * one participant: a reminder that asks 1 to confirm or 2 to change (its
+ * appointment), or a feedback form sent one question a message (its
+ * session and form, the question asked now, the answers so far). A reply
+ * goes to her newest open one until it expires. An inbound message says
+ * what was made of it (handled) and, in the workers' inbox, who took it.
+ */
+static const char srv_schema_v7[] =
+	"CREATE TABLE conversations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  participant_id INTEGER NOT NULL REFERENCES participants(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('reminder','survey')),"
+	"  appointment_id INTEGER REFERENCES appointments(id),"
+	"  session_id INTEGER REFERENCES sessions(id),"
+	"  form TEXT,"
+	"  question INTEGER NOT NULL DEFAULT 0,"
+	"  answers TEXT NOT NULL DEFAULT '{}',"
+	"  reprompts INTEGER NOT NULL DEFAULT 0,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','answered','rested',"
+	"    'closed','stopped')),"
+	"  expires_at INTEGER NOT NULL,"
+	"  response_id INTEGER REFERENCES responses(id),"
+	"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	"  CHECK ((kind = 'survey') = (form IS NOT NULL)),"
+	"  CHECK (kind = 'survey' OR appointment_id IS NOT NULL));"
+	"CREATE INDEX conversations_open ON conversations(participant_id, status, id);"
+	"CREATE UNIQUE INDEX conversations_survey ON conversations(participant_id, session_id, form)"
+	"  WHERE kind = 'survey';"
+	"ALTER TABLE messages ADD COLUMN conversation_id INTEGER REFERENCES conversations(id);"
+	"ALTER TABLE messages ADD COLUMN handled TEXT;"
+	"ALTER TABLE messages ADD COLUMN handled_by INTEGER REFERENCES staff_users(id);"
+	"ALTER TABLE messages ADD COLUMN handled_at INTEGER;"
+	"CREATE INDEX messages_handled ON messages(handled, handled_by, id) WHERE direction = 'in';";
+
 const char *const srv_migrations[] = {
 	srv_schema_v1,
 	srv_schema_v2,
@@ -357,6 +392,7 @@ const char *const srv_migrations[] = {
 	srv_schema_v4,
 	srv_schema_v5,
 	srv_schema_v6,
+	srv_schema_v7,
 };
 
 const int srv_migration_count = sizeof srv_migrations / sizeof srv_migrations[0];

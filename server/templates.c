@@ -24,7 +24,11 @@
 static const char *const srv_langs[] = { "zh-HK", "en" };
 
 /* The templates the server itself sends. */
-static const char *const srv_required[] = { "reminder", "session_reminder", "code", NULL };
+static const char *const srv_required[] = {
+	"reminder", "session_reminder", "code", "confirmed", "change_requested",
+	"reprompt_reminder", "survey_start", "survey_question", "survey_reprompt",
+	"survey_thanks", "started", NULL,
+};
 
 /* Words that would say what the service is. ASCII ones are matched in any
  * case. */
@@ -83,8 +87,7 @@ static bool srv_declared(json_t *vars, const char *name, size_t len)
 	return false;
 }
 
-/* A word that would reveal the service, found in text, or NULL. */
-static const char *srv_revealing_word(const char *text)
+const char *srv_revealing_word(const char *text)
 {
 	char *lower = tp_xstrdup(text);
 	for (char *p = lower; *p; p++)

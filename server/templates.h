@@ -44,6 +44,10 @@ void srv_templates_release(void);
 int srv_template_render(const char *key, const char *lang, json_t *vars, char **body,
 			json_t **wa, json_t **buttons);
 
+/* A word in text that would tell anyone who sees her phone what the
+ * service is ("drug", "輔導", ...), or NULL. */
+const char *srv_revealing_word(const char *text);
+
 /* t as a person reads it in lang: "11月24日(二) 14:00", "Tue 24 Nov 14:00". */
 void srv_template_time(int64_t t, const char *lang, char out[64]);
 

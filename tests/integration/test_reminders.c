@@ -19,31 +19,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static struct ts_server srv;
-static struct tg_clock clk;
-static struct ts_client staff, gw;
-static char *worker_pw;
-
-static void staff_login(void)
-{
-	ts_client_release(&staff);
-	ts_client_init(&staff, &srv);
-	long status = ts_client_login(&staff, "amy", worker_pw);
-	if (status != 200)
-		bail_out("the worker cannot sign in (%ld)", status);
-}
+static struct tg_env env;
 
 static void at(const char *local)
 {
-	tg_clock_set(&clk, tg_hk(local));
-	staff_login();
+	tg_env_at(&env, local);
 }
 
 static int64_t participant(const char *alias, const char *phone, const char *channel,
 			   const char *lang, int consent)
 {
 	struct ts_response r;
-	ts_requestf(&staff, "POST", "/api/v1/participants", &r, "{s:s, s:s, s:s, s:s, s:b}",
+	ts_requestf(&env.staff, "POST", "/api/v1/participants", &r, "{s:s, s:s, s:s, s:s, s:b}",
 		    "alias", alias, "phone", phone, "channel", channel, "lang", lang, "consent",
 		    consent);
 	return ts_created("participant", &r);
@@ -53,11 +40,11 @@ static int64_t appointment(int64_t pid, const char *kind, const char *starts, co
 {
 	struct ts_response r;
 	if (place)
-		ts_requestf(&staff, "POST", "/api/v1/appointments", &r, "{s:I, s:s, s:s, s:s}",
+		ts_requestf(&env.staff, "POST", "/api/v1/appointments", &r, "{s:I, s:s, s:s, s:s}",
 			    "participant_id", (json_int_t)pid, "kind", kind, "starts_at", starts,
 			    "place", place);
 	else
-		ts_requestf(&staff, "POST", "/api/v1/appointments", &r, "{s:I, s:s, s:s}",
+		ts_requestf(&env.staff, "POST", "/api/v1/appointments", &r, "{s:I, s:s, s:s}",
 			    "participant_id", (json_int_t)pid, "kind", kind, "starts_at", starts);
 	return ts_created("appointment", &r);
 }
@@ -84,7 +71,7 @@ static const char *str(json_t *o, const char *key)
 static json_t *claim_only(const char *channel)
 {
 	struct ts_response r;
-	ts_requestf(&gw, "POST", "/api/v1/gateway/claim", &r, "{s:[s]}", "channels", channel);
+	ts_requestf(&env.gw, "POST", "/api/v1/gateway/claim", &r, "{s:[s]}", "channels", channel);
 	json_t *got = json_incref(json_object_get(r.json, "messages"));
 	ts_response_release(&r);
 	return got;
@@ -96,7 +83,7 @@ static int64_t reminder_of(int64_t appointment_id, const char *slot, char status
 	struct ts_response r;
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/appointments/%lld", (long long)appointment_id);
-	ts_request(&staff, "GET", path, NULL, &r);
+	ts_request(&env.staff, "GET", path, NULL, &r);
 	int64_t id = 0;
 	status[0] = '\0';
 	size_t i;
@@ -121,12 +108,12 @@ static void test_visit(int64_t kiki)
 	reminder_of(a, "-2h", status);
 	is_str(status, "planned", "so is the one two hours before");
 
-	json_t *got = tg_claim(&gw, 20);
+	json_t *got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 0, "at 08:00 nothing is due");
 	json_decref(got);
 
 	at("2026-11-23T10:00");
-	got = tg_claim(&gw, 20);
+	got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 1, "at 10:00 the day before, her reminder is due");
 	json_t *m = json_array_get(got, 0);
 	is_str(str(m, "to"), "+85291234567", "to her");
@@ -148,20 +135,20 @@ static void test_visit(int64_t kiki)
 	       "it may go until the visit starts, not after");
 	int64_t first = json_integer_value(json_object_get(m, "id"));
 	struct ts_response r;
-	tg_result(&gw, first, str(m, "lease"), "sent", "console-r1", &r);
+	tg_result(&env.gw, first, str(m, "lease"), "sent", "console-r1", &r);
 	is_str(ts_str(&r, "status"), "sent", "the gateway sends it");
 	ts_response_release(&r);
 	json_decref(got);
 
-	tg_clock_add(&clk, 300);
-	got = tg_claim(&gw, 20);
+	tg_clock_add(&env.clk, 300);
+	got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 0, "the reminder is made once");
 	json_decref(got);
 	is_int(reminder_of(a, "-1d@10:00", status), first, "the appointment shows it");
 	is_str(status, "sent", "as sent");
 
 	at("2026-11-24T12:00");
-	got = tg_deliver_all(&gw);
+	got = tg_deliver_all(&env.gw);
 	is_int(json_array_size(got), 1, "two hours before, the second reminder");
 	ok(json_integer_value(json_object_get(json_array_get(got, 0), "id")) != first,
 	   "a new message");
@@ -187,20 +174,20 @@ static void test_cancel_and_move(int64_t kiki, int64_t ada)
 	int64_t ada_msg = reminder_of(a, "-1d@10:00", status);
 	ok(ada_msg > 0, "Ada's reminder is made");
 	is_str(status, "queued", "and waits for a WhatsApp gateway");
-	char *h = tg_history(&staff, ada_msg, NULL);
+	char *h = tg_history(&env.staff, ada_msg, NULL);
 	free(h);
 
 	struct ts_response r;
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/appointments/%lld", (long long)a);
-	ts_requestf(&staff, "PATCH", path, &r, "{s:s}", "status", "cancelled");
+	ts_requestf(&env.staff, "PATCH", path, &r, "{s:s}", "status", "cancelled");
 	is_int(r.status, 200, "the worker cancels Ada's appointment");
 	ts_response_release(&r);
-	h = tg_history(&staff, ada_msg, status);
+	h = tg_history(&env.staff, ada_msg, status);
 	is_str(status, "withdrawn", "the reminder not yet sent is withdrawn at once");
 	ok(strstr(h, "withdrawn: the appointment was cancelled") != NULL, "saying why (%s)", h);
 	free(h);
-	got = tg_claim(&gw, 20);
+	got = tg_claim(&env.gw, 20);
 	ok(!tg_find(got, ada_msg), "and never handed out");
 	json_decref(got);
 
@@ -211,15 +198,15 @@ static void test_cancel_and_move(int64_t kiki, int64_t ada)
 	int64_t old = reminder_of(c, "-1d@10:00", status);
 	ok(old > 0, "a reminder waits for the escort");
 	snprintf(path, sizeof path, "/api/v1/appointments/%lld", (long long)c);
-	ts_requestf(&staff, "PATCH", path, &r, "{s:s}", "starts_at", "2026-11-27T16:00");
+	ts_requestf(&env.staff, "PATCH", path, &r, "{s:s}", "starts_at", "2026-11-27T16:00");
 	is_int(r.status, 200, "the worker moves it a day later");
 	ts_response_release(&r);
-	h = tg_history(&staff, old, status);
+	h = tg_history(&env.staff, old, status);
 	is_str(status, "withdrawn", "the old reminder is withdrawn");
 	ok(strstr(h, "withdrawn: it moved to Fri 27 Nov 16:00") != NULL, "saying where to (%s)", h);
 	free(h);
 	at("2026-11-26T10:00");
-	got = tg_claim(&gw, 20);
+	got = tg_claim(&env.gw, 20);
 	json_t *moved = for_number(got, "+85261234567");
 	ok(moved != NULL, "the day before the new time, Ada gets a new reminder");
 	is_str(str(moved, "body"), "Hi Ada, a reminder: Fri 27 Nov 16:00 at the clinic. Reply 1 to"
@@ -234,39 +221,39 @@ static void test_quiet_deadline(int64_t kiki)
 {
 	at("2026-11-28T12:00");
 	int64_t a = appointment(kiki, "other", "2026-11-29T08:30", NULL);
-	json_t *got = tg_deliver_all(&gw);
+	json_t *got = tg_deliver_all(&env.gw);
 	is_int(json_array_size(got), 1, "booked after 10:00 the day before, a reminder goes at once");
 	json_decref(got);
 	char status[32];
 	reminder_of(a, "-1d@10:00", status);
 	is_str(status, "sent", "as the day-before reminder");
 	at("2026-11-29T06:30");
-	got = tg_claim(&gw, 20);
+	got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 0, "at 06:30 the two-hours-before reminder is not sent");
 	json_decref(got);
 	int64_t id = reminder_of(a, "-2h", status);
 	is_str(status, "expired", "it expires: quiet hours last past the appointment");
-	char *h = tg_history(&staff, id, NULL);
+	char *h = tg_history(&env.staff, id, NULL);
 	ok(strstr(h, "quiet hours until 09:00 last past its deadline (08:30)") != NULL,
 	   "saying so (%s)", h);
 	free(h);
 	/* Booked at short notice: the latest due reminder goes, and a later
 	 * one replaces an earlier one still waiting. */
 	int64_t b = appointment(kiki, "other", "2026-11-29T09:30", NULL);
-	got = tg_claim(&gw, 20);
+	got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 0, "booked at 06:30 for 09:30, nothing goes in quiet hours");
 	json_decref(got);
 	int64_t early = reminder_of(b, "-1d@10:00", status);
 	is_str(status, "queued", "the day-before reminder waits for 09:00");
 	at("2026-11-29T07:30");
-	got = tg_claim(&gw, 20);
+	got = tg_claim(&env.gw, 20);
 	json_decref(got);
-	h = tg_history(&staff, early, status);
+	h = tg_history(&env.staff, early, status);
 	is_str(status, "withdrawn", "at 07:30 the two-hours-before one replaces it");
 	ok(strstr(h, "withdrawn: a later reminder replaces it") != NULL, "saying so (%s)", h);
 	free(h);
 	at("2026-11-29T09:00");
-	got = tg_claim(&gw, 20);
+	got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 1, "at 09:00 she gets one reminder, not two");
 	json_decref(got);
 }
@@ -275,26 +262,26 @@ static void test_sessions(int64_t kiki, int64_t ada, int64_t quiet)
 {
 	at("2026-11-29T09:00");
 	struct ts_response r;
-	ts_requestf(&staff, "POST", "/api/v1/programmes", &r, "{s:s}", "name", "Scheme");
+	ts_requestf(&env.staff, "POST", "/api/v1/programmes", &r, "{s:s}", "name", "Scheme");
 	int64_t prog = ts_created("programme", &r);
-	ts_requestf(&staff, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
+	ts_requestf(&env.staff, "POST", "/api/v1/groups", &r, "{s:I, s:s, s:s}", "programme_id",
 		    (json_int_t)prog, "name", "媽媽支援小組", "kind", "peer_support");
 	int64_t group = ts_created("group", &r);
-	ts_requestf(&staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s}", "group_id",
+	ts_requestf(&env.staff, "POST", "/api/v1/sessions", &r, "{s:I, s:s, s:s, s:s}", "group_id",
 		    (json_int_t)group, "starts_at", "2026-11-30T14:00", "ends_at",
 		    "2026-11-30T16:00", "venue", "Room 1");
 	int64_t session = ts_created("session", &r);
-	ts_requestf(&staff, "POST", "/api/v1/enrolments", &r, "{s:I, s:I}", "group_id",
+	ts_requestf(&env.staff, "POST", "/api/v1/enrolments", &r, "{s:I, s:I}", "group_id",
 		    (json_int_t)group, "participant_id", (json_int_t)kiki);
 	ts_created("enrolment", &r);
-	ts_requestf(&staff, "POST", "/api/v1/enrolments", &r, "{s:I, s:I, s:b}", "group_id",
+	ts_requestf(&env.staff, "POST", "/api/v1/enrolments", &r, "{s:I, s:I, s:b}", "group_id",
 		    (json_int_t)group, "participant_id", (json_int_t)ada, "reminders", 0);
 	ts_created("enrolment", &r);
-	ts_requestf(&staff, "POST", "/api/v1/enrolments", &r, "{s:I, s:I}", "group_id",
+	ts_requestf(&env.staff, "POST", "/api/v1/enrolments", &r, "{s:I, s:I}", "group_id",
 		    (json_int_t)group, "participant_id", (json_int_t)quiet);
 	ts_created("enrolment", &r);
 	at("2026-11-29T10:00");
-	json_t *got = tg_claim(&gw, 20);
+	json_t *got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 1, "the day before the session, one reminder goes");
 	json_t *m = json_array_get(got, 0);
 	is_str(str(m, "to"), "+85291234567", "to KIKI, who is enrolled");
@@ -308,7 +295,7 @@ static void test_sessions(int64_t kiki, int64_t ada, int64_t quiet)
 static void test_templates(void)
 {
 	struct ts_response r;
-	ts_request(&staff, "GET", "/api/v1/templates", NULL, &r);
+	ts_request(&env.staff, "GET", "/api/v1/templates", NULL, &r);
 	is_int(r.status, 200, "staff list the templates");
 	json_t *reminder = NULL;
 	size_t i;
@@ -375,7 +362,7 @@ static void test_bad_templates(void)
 		   " \"en\": \"Hi {alias}, counselling at {time}.\"}}");
 	setenv("TP_ASSETS", dir, 1);
 	char listen[32];
-	snprintf(listen, sizeof listen, "127.0.0.1:%d", srv.port);
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", env.srv.port);
 	char *out = NULL, *err = NULL;
 	is_int(ts_cli(&broken, &out, &err, "serve", "--listen", listen, NULL), 1,
 	       "a template that says what the service is stops the server");
@@ -404,18 +391,7 @@ static void test_bad_templates(void)
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	ts_server_prepare(&srv);
-	tg_clock_init(&clk, &srv, tg_hk("2026-11-23T08:00"));
-	srv.env[0] = "TOUCHPOINT_DEV_MODE=1";
-	srv.env[1] = clk.env;
-	worker_pw = ts_create_user(&srv, "amy", "worker");
-	char *token = ts_create_token(&srv, "Gateway", "gateway", NULL);
-	ts_server_start(&srv);
-	ts_client_init(&staff, &srv);
-	staff_login();
-	ts_client_init(&gw, &srv);
-	snprintf(gw.bearer, sizeof gw.bearer, "%s", token);
-
+	tg_env_start(&env, "2026-11-23T08:00");
 	int64_t kiki = participant("KIKI", "91234567", "sms", "zh-HK", 1);
 	int64_t ada = participant("Ada", "61234567", "whatsapp", "en", 1);
 	int64_t quiet = participant("Quiet", "62345678", "sms", "zh-HK", 0);
@@ -425,13 +401,7 @@ int main(void)
 	test_quiet_deadline(kiki);
 	test_sessions(kiki, ada, quiet);
 	test_bad_templates();
-
-	ts_client_release(&staff);
-	ts_client_release(&gw);
-	free(token);
-	free(worker_pw);
-	is_int(ts_server_stop(&srv), 0, "the server stops cleanly");
-	ts_server_cleanup(&srv);
+	is_int(tg_env_stop(&env), 0, "the server stops cleanly");
 	curl_global_cleanup();
 	return done_testing();
 }

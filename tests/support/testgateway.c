@@ -145,3 +145,45 @@ char *tg_history(struct ts_client *staff, int64_t id, char status[32])
 	ts_response_release(&r);
 	return out;
 }
+
+void tg_env_login(struct tg_env *t)
+{
+	ts_client_release(&t->staff);
+	ts_client_init(&t->staff, &t->srv);
+	long status = ts_client_login(&t->staff, "amy", t->worker_pw);
+	if (status != 200)
+		bail_out("the worker cannot sign in (%ld)", status);
+}
+
+void tg_env_start(struct tg_env *t, const char *local)
+{
+	memset(t, 0, sizeof *t);
+	ts_server_prepare(&t->srv);
+	tg_clock_init(&t->clk, &t->srv, tg_hk(local));
+	t->srv.env[0] = "TOUCHPOINT_DEV_MODE=1";
+	t->srv.env[1] = t->clk.env;
+	t->worker_pw = ts_create_user(&t->srv, "amy", "worker");
+	t->token = ts_create_token(&t->srv, "Gateway", "gateway", NULL);
+	ts_server_start(&t->srv);
+	ts_client_init(&t->staff, &t->srv);
+	tg_env_login(t);
+	ts_client_init(&t->gw, &t->srv);
+	snprintf(t->gw.bearer, sizeof t->gw.bearer, "%s", t->token);
+}
+
+void tg_env_at(struct tg_env *t, const char *local)
+{
+	tg_clock_set(&t->clk, tg_hk(local));
+	tg_env_login(t);
+}
+
+int tg_env_stop(struct tg_env *t)
+{
+	ts_client_release(&t->staff);
+	ts_client_release(&t->gw);
+	free(t->token);
+	free(t->worker_pw);
+	int status = ts_server_stop(&t->srv);
+	ts_server_cleanup(&t->srv);
+	return status;
+}

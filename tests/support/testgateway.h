@@ -54,6 +54,27 @@ json_t *tg_event_result(const struct ts_response *r);
  * "console-<id>". */
 json_t *tg_deliver_all(struct ts_client *gw);
 
+/* A server in development mode whose clock starts at local (Hong Kong
+ * time, "2026-11-24T10:00"), a worker "amy" signed in as staff, and a
+ * device of kind gateway as gw. */
+struct tg_env {
+	struct ts_server srv;
+	struct tg_clock clk;
+	struct ts_client staff, gw;
+	char *worker_pw;
+	char *token;
+};
+
+void tg_env_start(struct tg_env *t, const char *local);
+/* Signs the worker in again from a new browser: a staff session lasts
+ * hours, the clock jumps days, and an expired session's cookie is refused
+ * even by the sign-in route. */
+void tg_env_login(struct tg_env *t);
+/* Moves the clock to local and signs the worker in again. */
+void tg_env_at(struct tg_env *t, const char *local);
+/* Stops the server (its exit status: 0 for a clean stop) and cleans up. */
+int tg_env_stop(struct tg_env *t);
+
 /* Staff's GET /messages/{id}: its status (copied into status when not
  * NULL) and its history's texts joined by " | " (caller frees). */
 char *tg_history(struct ts_client *staff, int64_t id, char status[32]);

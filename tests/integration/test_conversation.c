@@ -25,35 +25,11 @@ static void at(const char *local)
 	tg_env_at(&env, local);
 }
 
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
-static int64_t participant(const char *alias, const char *phone, const char *channel,
-			   const char *lang, int consent)
-{
-	struct ts_response r;
-	ts_requestf(&env.staff, "POST", "/api/v1/participants", &r, "{s:s, s:s, s:s, s:s, s:b}",
-		    "alias", alias, "phone", phone, "channel", channel, "lang", lang, "consent",
-		    consent);
-	return ts_created("participant", &r);
-}
-
-static int64_t appointment(int64_t pid, const char *kind, const char *starts)
-{
-	struct ts_response r;
-	ts_requestf(&env.staff, "POST", "/api/v1/appointments", &r, "{s:I, s:s, s:s}",
-		    "participant_id", (json_int_t)pid, "kind", kind, "starts_at", starts);
-	return ts_created("appointment", &r);
-}
-
 static char *get_field(const char *path, const char *key)
 {
 	struct ts_response r;
 	ts_request(&env.staff, "GET", path, NULL, &r);
-	char *v = strdup(str(r.json, key));
+	char *v = strdup(tg_str(r.json, key));
 	ts_response_release(&r);
 	return v;
 }
@@ -106,11 +82,11 @@ static char *deliver_to(const char *to, int *count, json_t **buttons)
 	if (buttons)
 		*buttons = NULL;
 	json_array_foreach(got, i, m) {
-		if (strcmp(str(m, "to"), to) != 0)
+		if (strcmp(tg_str(m, "to"), to) != 0)
 			continue;
 		n++;
 		free(body);
-		body = strdup(str(m, "body"));
+		body = strdup(tg_str(m, "body"));
 		if (buttons) {
 			json_decref(*buttons);
 			*buttons = json_incref(json_object_get(m, "buttons"));
@@ -133,9 +109,9 @@ static int64_t kiki, ada, may, autoresp, late, shy;
 static void test_reminder_replies(void)
 {
 	at("2026-12-01T08:00");
-	int64_t a_kiki = appointment(kiki, "home_visit", "2026-12-02T14:00");
-	int64_t a_ada = appointment(ada, "antenatal", "2026-12-02T11:00");
-	int64_t a_may = appointment(may, "mchc", "2026-12-02T15:00");
+	int64_t a_kiki = tg_appointment(&env, kiki, "home_visit", "2026-12-02T14:00", NULL);
+	int64_t a_ada = tg_appointment(&env, ada, "antenatal", "2026-12-02T11:00", NULL);
+	int64_t a_may = tg_appointment(&env, may, "mchc", "2026-12-02T15:00", NULL);
 	at("2026-12-01T10:00");
 	json_t *got = tg_deliver_all(&env.gw);
 	is_int(json_array_size(got), 3, "the day before, three reminders go");
@@ -165,7 +141,7 @@ static void test_reminder_replies(void)
 	is_int(json_array_size(items), 1, "the worker sees one change request");
 	is_int(json_integer_value(json_object_get(json_array_get(items, 0), "id")), a_ada,
 	       "Ada's appointment");
-	is_str(str(json_array_get(items, 0), "reply"), "Change", "with what she sent");
+	is_str(tg_str(json_array_get(items, 0), "reply"), "Change", "with what she sent");
 	ts_response_release(&r);
 
 	in = text_in(MAY, "sms", "我會遲少少", NULL);
@@ -257,7 +233,7 @@ static int64_t survey_setup(void)
 		    "2026-12-03T12:00", "venue", "Room 1", "title", "第1節");
 	int64_t session = ts_created("session", &r);
 	/* May has a reminder question open from this morning. */
-	appointment(may, "other", "2026-12-04T15:00");
+	tg_appointment(&env, may, "other", "2026-12-04T15:00", NULL);
 	at("2026-12-03T10:00");
 	int64_t people[] = { kiki, ada, may, autoresp, late, shy };
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
@@ -290,7 +266,7 @@ static void test_survey(void)
 	       "to the five who attended and take messages");
 	json_t *skipped = json_object_get(r.json, "skipped");
 	is_int(json_array_size(skipped), 1, "one is skipped");
-	is_str(str(json_array_get(skipped, 0), "reason"), "no consent", "for want of consent");
+	is_str(tg_str(json_array_get(skipped, 0), "reason"), "no consent", "for want of consent");
 	ts_response_release(&r);
 
 	int n = 0;
@@ -323,7 +299,7 @@ static void test_survey(void)
 	body = deliver_to(ADA, NULL, &buttons);
 	is_str(body, "(2/3) Would you come again?\nReply: 1 Yes, 2 No", "in English");
 	is_int(json_array_size(buttons), 2, "with two reply buttons");
-	is_str(str(json_array_get(buttons, 1), "title"), "No", "Yes and No");
+	is_str(tg_str(json_array_get(buttons, 1), "title"), "No", "Yes and No");
 	json_decref(buttons);
 	free(body);
 	text_in(ADA, "whatsapp", "No", "2");
@@ -340,13 +316,13 @@ static void test_survey(void)
 	is_int(json_array_size(items), 2, "two responses are stored");
 	json_t *k = json_array_get(items, 0), *a = json_array_get(items, 1);
 	is_int(json_integer_value(json_object_get(k, "participant_id")), kiki, "KIKI's");
-	is_str(str(k, "channel"), "sms", "by SMS");
+	is_str(tg_str(k, "channel"), "sms", "by SMS");
 	is_int(json_integer_value(json_object_get(json_object_get(k, "answers"), "overall")), 5,
 	       "overall 5");
 	ok(json_is_true(json_object_get(json_object_get(k, "answers"), "again")), "she would come again");
-	is_str(str(json_object_get(k, "answers"), "comment"), "好開心，多謝姑娘", "her words kept");
-	is_str(str(a, "form"), "satisfaction", "Ada's is the same form");
-	is_str(str(a, "channel"), "whatsapp", "by WhatsApp");
+	is_str(tg_str(json_object_get(k, "answers"), "comment"), "好開心，多謝姑娘", "her words kept");
+	is_str(tg_str(a, "form"), "satisfaction", "Ada's is the same form");
+	is_str(tg_str(a, "channel"), "whatsapp", "by WhatsApp");
 	ok(json_is_false(json_object_get(json_object_get(a, "answers"), "again")), "her button said no");
 	ok(!json_object_get(json_object_get(a, "answers"), "comment"), "her comment skipped");
 	ts_response_release(&r);
@@ -420,9 +396,9 @@ static void test_history(void)
 		size_t j;
 		json_t *h;
 		json_array_foreach(json_object_get(m, "history"), j, h) {
-			if (strstr(str(h, "text"), "stop: replied STOP"))
+			if (strstr(tg_str(h, "text"), "stop: replied STOP"))
 				stop = true;
-			if (strstr(str(h, "text"), "start: replied START: she gets messages again"))
+			if (strstr(tg_str(h, "text"), "start: replied START: she gets messages again"))
 				started = true;
 		}
 	}
@@ -434,12 +410,12 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tg_env_start(&env, "2026-12-01T08:00");
-	kiki = participant("KIKI", "91234567", "sms", "zh-HK", 1);
-	ada = participant("Ada", "61234567", "whatsapp", "en", 1);
-	may = participant("May", "92345678", "sms", "zh-HK", 1);
-	autoresp = participant("Auto", "93456789", "sms", "en", 1);
-	late = participant("Late", "94567890", "sms", "zh-HK", 1);
-	shy = participant("Shy", "95678901", "sms", "zh-HK", 0);
+	kiki = tg_participant(&env, "KIKI", "91234567", "sms", "zh-HK", 1);
+	ada = tg_participant(&env, "Ada", "61234567", "whatsapp", "en", 1);
+	may = tg_participant(&env, "May", "92345678", "sms", "zh-HK", 1);
+	autoresp = tg_participant(&env, "Auto", "93456789", "sms", "en", 1);
+	late = tg_participant(&env, "Late", "94567890", "sms", "zh-HK", 1);
+	shy = tg_participant(&env, "Shy", "95678901", "sms", "zh-HK", 0);
 	test_reminder_replies();
 	test_survey();
 	test_history();

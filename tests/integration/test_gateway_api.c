@@ -19,15 +19,6 @@
 
 static struct tg_env env;
 
-static int64_t participant(const char *alias, const char *phone, const char *channel,
-			   int consent)
-{
-	struct ts_response r;
-	ts_requestf(&env.staff, "POST", "/api/v1/participants", &r, "{s:s, s:s, s:s, s:b}", "alias",
-		    alias, "phone", phone, "channel", channel, "consent", consent);
-	return ts_created("participant", &r);
-}
-
 /* A one-off text from a worker; deliver_in 0: the default deadline. */
 static int64_t notice(int64_t pid, const char *body, int64_t deliver_in, int quiet)
 {
@@ -464,9 +455,9 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tg_env_start(&env, "2026-11-24T10:00");
-	int64_t kiki = participant("KIKI", "91234567", "sms", 1);
-	int64_t may = participant("May", "92345678", "sms", 1);
-	int64_t ada = participant("Ada", "61234567", "whatsapp", 1);
+	int64_t kiki = tg_participant(&env, "KIKI", "91234567", "sms", "zh-HK", 1);
+	int64_t may = tg_participant(&env, "May", "92345678", "sms", "zh-HK", 1);
+	int64_t ada = tg_participant(&env, "Ada", "61234567", "whatsapp", "zh-HK", 1);
 	test_access();
 	test_lease(kiki);
 	test_out_of_order(kiki);

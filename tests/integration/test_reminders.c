@@ -26,29 +26,6 @@ static void at(const char *local)
 	tg_env_at(&env, local);
 }
 
-static int64_t participant(const char *alias, const char *phone, const char *channel,
-			   const char *lang, int consent)
-{
-	struct ts_response r;
-	ts_requestf(&env.staff, "POST", "/api/v1/participants", &r, "{s:s, s:s, s:s, s:s, s:b}",
-		    "alias", alias, "phone", phone, "channel", channel, "lang", lang, "consent",
-		    consent);
-	return ts_created("participant", &r);
-}
-
-static int64_t appointment(int64_t pid, const char *kind, const char *starts, const char *place)
-{
-	struct ts_response r;
-	if (place)
-		ts_requestf(&env.staff, "POST", "/api/v1/appointments", &r, "{s:I, s:s, s:s, s:s}",
-			    "participant_id", (json_int_t)pid, "kind", kind, "starts_at", starts,
-			    "place", place);
-	else
-		ts_requestf(&env.staff, "POST", "/api/v1/appointments", &r, "{s:I, s:s, s:s}",
-			    "participant_id", (json_int_t)pid, "kind", kind, "starts_at", starts);
-	return ts_created("appointment", &r);
-}
-
 /* The claimed message for participant pid, or NULL (borrowed from got). */
 static json_t *for_number(json_t *got, const char *to)
 {
@@ -59,12 +36,6 @@ static json_t *for_number(json_t *got, const char *to)
 			return m;
 	}
 	return NULL;
-}
-
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
 }
 
 /* Claims with only the channel given, so the others are made but stay. */
@@ -89,9 +60,9 @@ static int64_t reminder_of(int64_t appointment_id, const char *slot, char status
 	size_t i;
 	json_t *rem;
 	json_array_foreach(json_object_get(r.json, "reminders"), i, rem) {
-		if (strcmp(str(rem, "slot"), slot) == 0) {
+		if (strcmp(tg_str(rem, "slot"), slot) == 0) {
 			id = json_integer_value(json_object_get(rem, "message_id"));
-			snprintf(status, 32, "%s", str(rem, "status"));
+			snprintf(status, 32, "%s", tg_str(rem, "status"));
 		}
 	}
 	ts_response_release(&r);
@@ -101,7 +72,7 @@ static int64_t reminder_of(int64_t appointment_id, const char *slot, char status
 static void test_visit(int64_t kiki)
 {
 	at("2026-11-23T08:00");
-	int64_t a = appointment(kiki, "home_visit", "2026-11-24T14:00", NULL);
+	int64_t a = tg_appointment(&env, kiki, "home_visit", "2026-11-24T14:00", NULL);
 	char status[32];
 	is_int(reminder_of(a, "-1d@10:00", status), 0, "a new booking has no reminder yet");
 	is_str(status, "planned", "the day-before reminder is planned");
@@ -116,26 +87,26 @@ static void test_visit(int64_t kiki)
 	got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 1, "at 10:00 the day before, her reminder is due");
 	json_t *m = json_array_get(got, 0);
-	is_str(str(m, "to"), "+85291234567", "to her");
-	is_str(str(m, "body"), "KIKI你好，提提你 11月24日(二) 14:00 喺府上有約。回覆 1 確認，2 更改。",
+	is_str(tg_str(m, "to"), "+85291234567", "to her");
+	is_str(tg_str(m, "body"), "KIKI你好，提提你 11月24日(二) 14:00 喺府上有約。回覆 1 確認，2 更改。",
 	       "in Chinese, with her alias, the time and a discreet place");
-	ok(!strstr(str(m, "body"), "visit") && !strstr(str(m, "body"), "探訪"),
+	ok(!strstr(tg_str(m, "body"), "visit") && !strstr(tg_str(m, "body"), "探訪"),
 	   "it does not even say what kind of visit");
 	json_t *buttons = json_object_get(m, "buttons");
 	is_int(json_array_size(buttons), 2, "with two reply buttons");
-	is_str(str(json_array_get(buttons, 0), "id"), "1", "1 ...");
-	is_str(str(json_array_get(buttons, 0), "title"), "確認", "... confirms");
-	is_str(str(json_array_get(buttons, 1), "title"), "更改", "2 changes");
+	is_str(tg_str(json_array_get(buttons, 0), "id"), "1", "1 ...");
+	is_str(tg_str(json_array_get(buttons, 0), "title"), "確認", "... confirms");
+	is_str(tg_str(json_array_get(buttons, 1), "title"), "更改", "2 changes");
 	json_t *wa = json_object_get(m, "whatsapp_template");
-	is_str(str(wa, "name"), "tp_reminder", "with the approved WhatsApp template");
-	is_str(str(wa, "language"), "zh_HK", "in zh_HK");
+	is_str(tg_str(wa, "name"), "tp_reminder", "with the approved WhatsApp template");
+	is_str(tg_str(wa, "language"), "zh_HK", "in zh_HK");
 	is_str(json_string_value(json_array_get(json_object_get(wa, "params"), 1)),
 	       "11月24日(二) 14:00", "its parameters in order");
 	is_int(json_integer_value(json_object_get(m, "deliver_by")), tg_hk("2026-11-24T14:00"),
 	       "it may go until the visit starts, not after");
 	int64_t first = json_integer_value(json_object_get(m, "id"));
 	struct ts_response r;
-	tg_result(&env.gw, first, str(m, "lease"), "sent", "console-r1", &r);
+	tg_result(&env.gw, first, tg_str(m, "lease"), "sent", "console-r1", &r);
 	is_str(ts_str(&r, "status"), "sent", "the gateway sends it");
 	ts_response_release(&r);
 	json_decref(got);
@@ -160,15 +131,15 @@ static void test_visit(int64_t kiki)
 static void test_cancel_and_move(int64_t kiki, int64_t ada)
 {
 	at("2026-11-25T08:00");
-	int64_t a = appointment(ada, "antenatal", "2026-11-26T11:00", "the clinic");
-	int64_t b = appointment(kiki, "mchc", "2026-11-26T15:00", "健康院");
+	int64_t a = tg_appointment(&env, ada, "antenatal", "2026-11-26T11:00", "the clinic");
+	int64_t b = tg_appointment(&env, kiki, "mchc", "2026-11-26T15:00", "健康院");
 	at("2026-11-25T10:00");
 	/* A gateway for SMS alone: Ada's WhatsApp reminder is made, not sent. */
 	json_t *got = claim_only("sms");
 	json_t *kiki_msg = for_number(got, "+85291234567");
 	ok(kiki_msg != NULL, "KIKI's reminder goes by SMS");
-	ok(strstr(str(kiki_msg, "body"), "喺健康院有約") != NULL,
-	   "at the place the worker wrote (%s)", str(kiki_msg, "body"));
+	ok(strstr(tg_str(kiki_msg, "body"), "喺健康院有約") != NULL,
+	   "at the place the worker wrote (%s)", tg_str(kiki_msg, "body"));
 	json_decref(got);
 	char status[32];
 	int64_t ada_msg = reminder_of(a, "-1d@10:00", status);
@@ -192,7 +163,7 @@ static void test_cancel_and_move(int64_t kiki, int64_t ada)
 	json_decref(got);
 
 	/* Move one whose reminder waits. */
-	int64_t c = appointment(ada, "clinic_escort", "2026-11-26T16:00", "the clinic");
+	int64_t c = tg_appointment(&env, ada, "clinic_escort", "2026-11-26T16:00", "the clinic");
 	got = claim_only("sms");
 	json_decref(got);
 	int64_t old = reminder_of(c, "-1d@10:00", status);
@@ -209,9 +180,9 @@ static void test_cancel_and_move(int64_t kiki, int64_t ada)
 	got = tg_claim(&env.gw, 20);
 	json_t *moved = for_number(got, "+85261234567");
 	ok(moved != NULL, "the day before the new time, Ada gets a new reminder");
-	is_str(str(moved, "body"), "Hi Ada, a reminder: Fri 27 Nov 16:00 at the clinic. Reply 1 to"
+	is_str(tg_str(moved, "body"), "Hi Ada, a reminder: Fri 27 Nov 16:00 at the clinic. Reply 1 to"
 	       " confirm, 2 to change.", "in English, with the new time");
-	is_str(str(json_object_get(moved, "whatsapp_template"), "language"), "en",
+	is_str(tg_str(json_object_get(moved, "whatsapp_template"), "language"), "en",
 	       "the WhatsApp template in English");
 	json_decref(got);
 	(void)b;
@@ -220,7 +191,7 @@ static void test_cancel_and_move(int64_t kiki, int64_t ada)
 static void test_quiet_deadline(int64_t kiki)
 {
 	at("2026-11-28T12:00");
-	int64_t a = appointment(kiki, "other", "2026-11-29T08:30", NULL);
+	int64_t a = tg_appointment(&env, kiki, "other", "2026-11-29T08:30", NULL);
 	json_t *got = tg_deliver_all(&env.gw);
 	is_int(json_array_size(got), 1, "booked after 10:00 the day before, a reminder goes at once");
 	json_decref(got);
@@ -239,7 +210,7 @@ static void test_quiet_deadline(int64_t kiki)
 	free(h);
 	/* Booked at short notice: the latest due reminder goes, and a later
 	 * one replaces an earlier one still waiting. */
-	int64_t b = appointment(kiki, "other", "2026-11-29T09:30", NULL);
+	int64_t b = tg_appointment(&env, kiki, "other", "2026-11-29T09:30", NULL);
 	got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 0, "booked at 06:30 for 09:30, nothing goes in quiet hours");
 	json_decref(got);
@@ -284,8 +255,8 @@ static void test_sessions(int64_t kiki, int64_t ada, int64_t quiet)
 	json_t *got = tg_claim(&env.gw, 20);
 	is_int(json_array_size(got), 1, "the day before the session, one reminder goes");
 	json_t *m = json_array_get(got, 0);
-	is_str(str(m, "to"), "+85291234567", "to KIKI, who is enrolled");
-	is_str(str(m, "body"), "KIKI你好，提提你 11月30日(一) 14:00 喺Room 1有聚會，到時見！",
+	is_str(tg_str(m, "to"), "+85291234567", "to KIKI, who is enrolled");
+	is_str(tg_str(m, "body"), "KIKI你好，提提你 11月30日(一) 14:00 喺Room 1有聚會，到時見！",
 	       "saying when and where, not which group");
 	ok(!json_object_get(m, "buttons"), "asking nothing");
 	json_decref(got);
@@ -301,15 +272,15 @@ static void test_templates(void)
 	size_t i;
 	json_t *t;
 	json_array_foreach(json_object_get(r.json, "items"), i, t) {
-		if (strcmp(str(t, "key"), "reminder") == 0)
+		if (strcmp(tg_str(t, "key"), "reminder") == 0)
 			reminder = t;
 	}
 	ok(reminder != NULL, "the reminder is among them");
 	json_t *zh = json_object_get(json_object_get(reminder, "sms"), "zh-HK");
 	json_t *en = json_object_get(json_object_get(reminder, "sms"), "en");
-	is_str(str(zh, "encoding"), "UCS-2", "the Chinese text is UCS-2");
+	is_str(tg_str(zh, "encoding"), "UCS-2", "the Chinese text is UCS-2");
 	is_int(json_integer_value(json_object_get(zh, "segments")), 1, "in one segment");
-	is_str(str(en, "encoding"), "GSM-7", "the English text is GSM-7");
+	is_str(tg_str(en, "encoding"), "GSM-7", "the English text is GSM-7");
 	is_int(json_integer_value(json_object_get(en, "segments")), 1, "in one segment too");
 	ok(json_is_null(json_object_get(reminder, "warning")), "no warning");
 	ok(json_is_true(json_object_get(reminder, "discreet")), "discreet");
@@ -392,9 +363,9 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tg_env_start(&env, "2026-11-23T08:00");
-	int64_t kiki = participant("KIKI", "91234567", "sms", "zh-HK", 1);
-	int64_t ada = participant("Ada", "61234567", "whatsapp", "en", 1);
-	int64_t quiet = participant("Quiet", "62345678", "sms", "zh-HK", 0);
+	int64_t kiki = tg_participant(&env, "KIKI", "91234567", "sms", "zh-HK", 1);
+	int64_t ada = tg_participant(&env, "Ada", "61234567", "whatsapp", "en", 1);
+	int64_t quiet = tg_participant(&env, "Quiet", "62345678", "sms", "zh-HK", 0);
 	test_templates();
 	test_visit(kiki);
 	test_cancel_and_move(kiki, ada);

@@ -187,3 +187,29 @@ int tg_env_stop(struct tg_env *t)
 	ts_server_cleanup(&t->srv);
 	return status;
 }
+
+int64_t tg_participant(struct tg_env *t, const char *alias, const char *phone,
+		       const char *channel, const char *lang, int consent)
+{
+	struct ts_response r;
+	ts_requestf(&t->staff, "POST", "/api/v1/participants", &r, "{s:s, s:s, s:s, s:s, s:b}",
+		    "alias", alias, "phone", phone, "channel", channel, "lang", lang, "consent",
+		    consent);
+	return ts_created("participant", &r);
+}
+
+int64_t tg_appointment(struct tg_env *t, int64_t participant_id, const char *kind,
+		       const char *starts_at, const char *place)
+{
+	struct ts_response r;
+	ts_requestf(&t->staff, "POST", "/api/v1/appointments", &r, "{s:I, s:s, s:s, s:s*}",
+		    "participant_id", (json_int_t)participant_id, "kind", kind, "starts_at",
+		    starts_at, "place", place);
+	return ts_created("appointment", &r);
+}
+
+const char *tg_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}

@@ -75,6 +75,15 @@ void tg_env_at(struct tg_env *t, const char *local);
 /* Stops the server (its exit status: 0 for a clean stop) and cleans up. */
 int tg_env_stop(struct tg_env *t);
 
+/* Creates a participant as the worker does; her id. */
+int64_t tg_participant(struct tg_env *t, const char *alias, const char *phone,
+		       const char *channel, const char *lang, int consent);
+/* Books an appointment (place may be NULL); its id. */
+int64_t tg_appointment(struct tg_env *t, int64_t participant_id, const char *kind,
+		       const char *starts_at, const char *place);
+/* A string member of o, or "" (borrowed). */
+const char *tg_str(json_t *o, const char *key);
+
 /* Staff's GET /messages/{id}: its status (copied into status when not
  * NULL) and its history's texts joined by " | " (caller frees). */
 char *tg_history(struct ts_client *staff, int64_t id, char status[32]);

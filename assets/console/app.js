@@ -13,6 +13,7 @@ import './pages/session.js';
 import './pages/indicators.js';
 import './pages/levels.js';
 import './pages/appointments.js';
+import './pages/messages.js';
 import './pages/followup.js';
 import './pages/devices.js';
 import './pages/audit.js';

@@ -212,14 +212,15 @@ export class Rig {
   }
 }
 
-// A demo server alone (no kiosk), for pages that need only its data.
+// A demo server alone (no kiosk), for pages that need only its data; env
+// adds settings (TOUCHPOINT_QUIET_HOURS: 'none', ...).
 export class DemoServer {
-  async start() {
+  async start(env = {}) {
     this.dir = await mkdtemp(path.join(os.tmpdir(), 'tp-browser-'));
     const db = path.join(this.dir, 'server.db');
     await run(SERVER_BIN, ['--db', db, 'demo']);
     this.server = await startDaemon(SERVER_BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0'],
-      { TOUCHPOINT_ASSETS: ASSETS }, path.join(this.dir, 'server.log'));
+      { TOUCHPOINT_ASSETS: ASSETS, ...env }, path.join(this.dir, 'server.log'));
     this.url = this.server.url;
     this.admin = new ServerClient(this.url);
     await this.admin.login('admin', 'touchpoint-admin');

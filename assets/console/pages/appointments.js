@@ -181,7 +181,9 @@ function mount(view, params, ctx) {
       el('h2', { id: 'appt-requests', className: 'section-sub' }, t('requests_title')),
       items.length
         ? el('div', { className: 'request-list' }, items.map((a) => el('div', { className: 'request' },
-          el('p', { className: 'request-when' }, dateTime(a.starts_at)), appointmentCard(a, actions, true))))
+          el('p', { className: 'request-when' }, dateTime(a.starts_at)),
+          a.reply ? el('p', { className: 'request-reply' }, t('her_reply', { text: a.reply, when: dateTime(a.requested_at) })) : null,
+          appointmentCard(a, actions, true))))
         : el('p', { className: 'muted' }, t('requests_none')));
   }
 
@@ -191,7 +193,8 @@ function mount(view, params, ctx) {
       const range = { starts_at_from: state.week, starts_at_to: addDays(state.week, 6), worker_id: state.worker };
       const [items, changes] = await Promise.all([
         list(query('/api/v1/appointments', range)),
-        list(query('/api/v1/appointments', { status: 'change_requested', worker_id: state.worker })),
+        get('/api/v1/change_requests').then((d) => (d.items || [])
+          .filter((a) => !state.worker || String(a.worker_id) === state.worker)),
       ]);
       if (!ctx.alive()) return;
       for (const a of items.concat(changes)) if (a.worker_id && a.worker_name) workers.set(String(a.worker_id), a.worker_name);
@@ -235,6 +238,7 @@ addStrings({
     day_free: '沒有約會',
     requests_title: '要求更改的約會',
     requests_none: '沒有待處理的更改要求。',
+    her_reply: '她的回覆：「{text}」（{when}）',
     f_participant: '參加者',
     participant_hint: '輸入名稱或編號，再從清單選擇。',
     f_kind: '類別',
@@ -268,6 +272,7 @@ addStrings({
     day_free: 'Nothing booked',
     requests_title: 'Asked to change',
     requests_none: 'No change requests waiting.',
+    her_reply: 'Her reply: "{text}" ({when})',
     f_participant: 'Participant',
     participant_hint: 'Type a name or reference, then pick from the list.',
     f_kind: 'Kind',

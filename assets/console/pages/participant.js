@@ -6,6 +6,7 @@ import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, list, patch, post, query } from '../api.js';
 import { el, fill, hkDay, hkTime } from '../dom.js';
 import { OPEN, appointmentCard } from '../appointment-card.js';
+import { messageItem } from '../message-item.js';
 import { form } from '../forms.js';
 import '../widgets.js'; // the words pages share
 import { addStrings, collator, dateTime, shortDate, t, tCode } from '../i18n.js';
@@ -99,13 +100,15 @@ function mountPage(view, params, ctx) {
     let enrolments;
     let attendance;
     let appointments;
+    let messages;
     try {
-      [p, enrolments, attendance, appointments] = await Promise.all([
+      [p, enrolments, attendance, appointments, messages] = await Promise.all([
         get('/api/v1/participants/' + id),
         list(query('/api/v1/enrolments', { participant_id: id })),
         get('/api/v1/participants/' + id + '/attendance').catch(() => null),
         // Workers' and admins' only: a viewer's page goes without.
         ctx.can('worker') ? list(query('/api/v1/appointments', { participant_id: id })) : null,
+        ctx.can('worker') ? get('/api/v1/participants/' + id + '/messages?limit=20') : null,
       ]);
     } catch (err) {
       if (isQuiet(err) || !ctx.alive()) return;
@@ -115,6 +118,7 @@ function mountPage(view, params, ctx) {
     if (!ctx.alive()) return;
     fill(body, detailsPanel(p), groupsPanel(p, enrolments),
       appointments ? appointmentsPanel(p, appointments) : null,
+      messages ? messagesPanel(messages.items || []) : null,
       attendance ? attendancePanel(attendance) : null);
   }
 
@@ -218,6 +222,14 @@ function mountPage(view, params, ctx) {
       past.length ? [el('h3', { className: 'section-sub' }, t('past_appointments')), el('ul', { className: 'plain-list her-appts' }, past.map(row))] : null);
   }
 
+  // The texts sent to her and from her, newest first, each with its history.
+  function messagesPanel(items) {
+    return el('section', { className: 'panel', dataset: { testid: 'her-messages' } },
+      el('div', { className: 'section-head' }, el('h2', {}, t('her_messages'))),
+      items.length ? el('div', { className: 'msg-list' }, items.map((m) => messageItem(m, { withWho: false })))
+        : el('p', { className: 'muted' }, t('no_messages')));
+  }
+
   function attendancePanel(data) {
     const items = data.items || [];
     return el('section', { className: 'panel', dataset: { testid: 'her-attendance' } },
@@ -301,6 +313,8 @@ addStrings({
     enrol_in: '加入小組',
     her_attendance: '出席紀錄',
     her_appointments: '約會',
+    her_messages: '訊息',
+    no_messages: '未有訊息。',
     book_for_her: '為她預約',
     no_appointments: '沒有將到的約會。',
     past_appointments: '過去的約會',
@@ -353,6 +367,8 @@ addStrings({
     enrol_in: 'Enrol in a group',
     her_attendance: 'Attendance',
     her_appointments: 'Appointments',
+    her_messages: 'Messages',
+    no_messages: 'No messages yet.',
     book_for_her: 'Book for her',
     no_appointments: 'Nothing booked ahead.',
     past_appointments: 'Past appointments',

@@ -74,7 +74,7 @@ describe('staff console', { skip }, () => {
   test('the worker signs in and lands on today, with the session open now', async () => {
     await signIn(page, WORKER);
     await page.locator('#nav-list a').first().waitFor();
-    assert.deepEqual(await tabs(page), ['今日', '參加者', '小組', '跟進', '指標', '約會']);
+    assert.deepEqual(await tabs(page), ['今日', '參加者', '小組', '跟進', '指標', '約會', '訊息']);
     assert.match(page.url(), /#\/today$/);
     const card = page.locator(`[data-session="${rig.session.id}"]`);
     await card.waitFor();
@@ -86,15 +86,15 @@ describe('staff console', { skip }, () => {
 
   test('English at a click, remembered after a reload, and back', async () => {
     await page.locator('[data-lang=en]').click();
-    assert.deepEqual(await tabs(page), ['Today', 'Participants', 'Groups', 'Follow-up', 'Indicators', 'Appointments']);
+    assert.deepEqual(await tabs(page), ['Today', 'Participants', 'Groups', 'Follow-up', 'Indicators', 'Appointments', 'Messages']);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     await page.reload();
     await page.locator('#nav-list a').first().waitFor();
-    assert.deepEqual(await tabs(page), ['Today', 'Participants', 'Groups', 'Follow-up', 'Indicators', 'Appointments']);
+    assert.deepEqual(await tabs(page), ['Today', 'Participants', 'Groups', 'Follow-up', 'Indicators', 'Appointments', 'Messages']);
     await page.locator(`[data-session="${rig.session.id}"]`).waitFor();
     await screenshot(page, 'console-03-today-en');
     await page.locator('[data-lang=zh-HK]').click();
-    assert.deepEqual(await tabs(page), ['今日', '參加者', '小組', '跟進', '指標', '約會']);
+    assert.deepEqual(await tabs(page), ['今日', '參加者', '小組', '跟進', '指標', '約會', '訊息']);
   });
 
   test('search finds her by alias and by the last digits of her phone', async () => {
@@ -372,7 +372,7 @@ describe('staff console', { skip }, () => {
     await apage.goto(rig.server.url + '/#/devices');
     await signIn(apage, ['admin', 'touchpoint-admin']);
     await apage.locator('[data-testid=devices]').waitFor();
-    assert.deepEqual(await tabs(apage), ['今日', '參加者', '小組', '跟進', '指標', '約會', '簽到機', '操作紀錄']);
+    assert.deepEqual(await tabs(apage), ['今日', '參加者', '小組', '跟進', '指標', '約會', '訊息', '簽到機', '操作紀錄']);
     await apage.locator('input[name=name]').fill('Room 3 kiosk');
     await apage.locator('input[name=venue]').fill('Room 3');
     await apage.locator('form.form button[type=submit]').click();

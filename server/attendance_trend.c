@@ -9,6 +9,7 @@
 #include "tp_time.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <jansson.h>
 
 /* Hong Kong is UTC+8 all year; weeks start on Monday (day 0, 1 January
@@ -17,13 +18,14 @@
 #define WEEK_OF(t) "(((" t ") + " HK_OFFSET ") / 86400 - ((((" t ") + " HK_OFFSET ") / 86400 + 3) % 7))"
 
 /* ?1 programme id (0: all), ?2 group id (0: all), ?3 from, ?4 to, ?5 now:
- * a session not yet begun has no attendance to show. */
+ * a session not yet begun has no attendance to show; ?6 venue (NULL: all),
+ * a session's own, else its group's, as the indicator engine cuts. */
 #define TREND_SESSIONS                                                               \
 	"SELECT s.id, s.ref, s.starts_at FROM sessions s JOIN groups g ON g.id = s.group_id" \
 	" WHERE g.archived_at IS NULL AND (?1 = 0 OR g.programme_id = ?1)"                  \
 	"   AND (?2 = 0 OR g.id = ?2) AND s.archived_at IS NULL"                              \
 	"   AND s.status <> 'cancelled' AND s.starts_at >= ?3 AND s.starts_at < ?4"          \
-	"   AND s.starts_at <= ?5"
+	"   AND s.starts_at <= ?5 AND (?6 IS NULL OR coalesce(s.venue, g.venue) = ?6)"
 
 static const char trend_by_week[] =
 	"SELECT " WEEK_OF("s.starts_at") " AS week, COUNT(DISTINCT s.id),"
@@ -99,10 +101,14 @@ int srv_attendance_trend(struct tp_http_request *req)
 	if (r != 0)
 		return r < 0 ? r : 0;
 
+	char *venue;
+	if (srv_ind_venue(tp_http_query(req, "venue"), &venue, &e) < 0)
+		return srv_reply_error(req, &e);
 	bool by_session = group_id != 0;
 	sqlite3_stmt *st;
-	r = tp_db_prepare(db, &st, by_session ? trend_by_session : trend_by_week, "iiiii",
-			  programme_id, group_id, from, to, tp_now());
+	r = tp_db_prepare(db, &st, by_session ? trend_by_session : trend_by_week, "iiiiit",
+			  programme_id, group_id, from, to, tp_now(), venue);
+	free(venue);
 	if (r < 0)
 		return r;
 	json_t *points = json_array();

@@ -11,7 +11,7 @@
 
 #include "tp_http.h"
 
-/* GET /api/v1/indicators/attendance?from&to&programme=REF&group=REF */
+/* GET /api/v1/indicators/attendance?from&to&programme=REF&group=REF&venue= */
 int srv_attendance_trend(struct tp_http_request *req);
 
 #endif

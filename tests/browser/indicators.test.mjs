@@ -130,6 +130,21 @@ describe('indicators dashboard', { skip }, () => {
     await page.locator('[data-lang="zh-HK"]').click();
   });
 
+  test('a venue cut: the figures held there, and the downloads cut the same way', async () => {
+    await page.goto(demo.url + '/#/indicators?programme=' + PROGRAMME);
+    await page.locator('#ind-venue').waitFor();
+    await page.locator('#ind-venue').selectOption('Room 1');
+    await page.locator('.ind-controls button[type=submit]').click();
+    await waitFor('the venue\'s view', async () => /venue=Room/.test(page.url()) &&
+      (await page.locator('.section-status').first().textContent()).includes('Room 1'));
+    const cut = await demo.admin.ok('GET', '/api/v1/indicators?programme=' + PROGRAMME + '&venue=Room%201');
+    const att = cut.rows.find((r) => r.scope === PROGRAMME && r.indicator === 'attendances');
+    await waitFor('the headline', async () => (await page.locator('.kpi[data-indicator="attendances"] .kpi-value').textContent()).trim() === String(att.value));
+    assert.match(await page.locator('a', { hasText: 'CSV' }).getAttribute('href'), /venue=Room\+1|venue=Room%201/);
+    await page.goto(demo.url + '/#/indicators?programme=' + PROGRAMME);
+    await page.locator('.kpi[data-indicator="enrolled"]').waitFor();
+  });
+
   test('the CSV and the workbook download with the same choice', async () => {
     const csvHref = await page.locator('a', { hasText: 'CSV' }).getAttribute('href');
     assert.match(csvHref, /programme=FSP2026/);

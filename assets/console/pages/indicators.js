@@ -220,24 +220,31 @@ function controls(state, programmes, groups, ctx) {
   }
   fillGroups();
   progSelect.addEventListener('change', () => { state.group = ''; fillGroups(); });
+  // The venues groups are based at (a session held elsewhere names its own).
+  const venues = [...new Set([...groups.values()].map((g) => g.venue).filter(Boolean))].sort(collator().compare);
+  if (state.venue && !venues.includes(state.venue)) venues.push(state.venue);
+  const venueSelect = el('select', { id: 'ind-venue', name: 'venue' },
+    el('option', { value: '' }, t('all_venues')),
+    venues.map((v) => el('option', { value: v, selected: v === state.venue }, v)));
   const from = el('input', { id: 'ind-from', name: 'from', type: 'date', value: state.from });
   const to = el('input', { id: 'ind-to', name: 'to', type: 'date', value: state.to });
   const field = (id, text, input) => el('div', { className: 'field' }, el('label', { for: id }, text), input);
   const formEl = el('form', { className: 'ind-controls', 'aria-label': t('choose_period') },
     field('ind-programme', t('programme'), progSelect),
     field('ind-group', t('group'), groupSelect),
+    field('ind-venue', t('venue'), venueSelect),
     field('ind-from', t('from'), from),
     field('ind-to', t('to'), to),
     el('div', { className: 'form-actions' }, el('button', { type: 'submit', className: 'btn btn-primary' }, t('show'))));
   formEl.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    ctx.go(query('/indicators', { programme: progSelect.value, group: groupSelect.value, from: from.value, to: to.value }));
+    ctx.go(query('/indicators', { programme: progSelect.value, group: groupSelect.value, venue: venueSelect.value, from: from.value, to: to.value }));
   });
   return formEl;
 }
 
 function exportLinks(state) {
-  const params = { programme: state.programme, from: state.from, to: state.to };
+  const params = { programme: state.programme, venue: state.venue, from: state.from, to: state.to };
   return el('div', { className: 'toolbar' },
     el('a', { className: 'btn btn-secondary', href: '#' + query('/indicators/levels', { programme: state.programme }) }, t('edit_levels')),
     el('a', { className: 'btn btn-secondary', href: query('/api/v1/indicators.csv', params), download: '' }, t('download_csv')),
@@ -248,6 +255,7 @@ function mount(view, params, ctx) {
   const state = {
     programme: ctx.query.get('programme') || '',
     group: ctx.query.get('group') || '',
+    venue: ctx.query.get('venue') || '',
     from: ctx.query.get('from') || '',
     to: ctx.query.get('to') || '',
   };
@@ -268,8 +276,8 @@ function mount(view, params, ctx) {
         state.programme = programmes[0].ref;
       }
       const [report, trend] = await Promise.all([
-        get(query('/api/v1/indicators', { programme: state.programme, from: state.from, to: state.to })),
-        get(query('/api/v1/indicators/attendance', { programme: state.programme, group: state.group, from: state.from, to: state.to })),
+        get(query('/api/v1/indicators', { programme: state.programme, venue: state.venue, from: state.from, to: state.to })),
+        get(query('/api/v1/indicators/attendance', { programme: state.programme, group: state.group, venue: state.venue, from: state.from, to: state.to })),
       ]);
       if (!ctx.alive()) return;
       const groups = new Map(groupList.filter((g) => g.ref).map((g) => [g.ref, g]));
@@ -288,7 +296,8 @@ function mount(view, params, ctx) {
         .sort((a, b) => collator().compare(groupName(groups, a.group), groupName(groups, b.group)));
 
       fill(top, controls(state, programmes, groups, ctx), exportLinks(state));
-      status.textContent = t('period_of', { name: mainName, from: state.from, to: state.to });
+      status.textContent = t('period_of', { name: mainName, from: state.from, to: state.to })
+        + (state.venue ? ' · ' + t('at_venue', { venue: state.venue }) : '');
       dropFigures();
       figures = [attendanceFigure(trend), retentionFigure(rep, groupScopes, groups), feedbackFigure(rep, groupScopes, groups, forms)];
       for (const [key, form] of forms) {
@@ -322,6 +331,9 @@ addStrings({
     show: '顯示',
     all_programmes: '所有計劃',
     all_groups: '所有小組',
+    venue: '地點',
+    all_venues: '所有地點',
+    at_venue: '只計在「{venue}」舉行的活動',
     period_of: '{name}：{from} 至 {to}',
     download_csv: '下載 CSV',
     download_xlsx: '下載 Excel 工作簿',
@@ -373,6 +385,9 @@ addStrings({
     show: 'Show',
     all_programmes: 'All programmes',
     all_groups: 'All groups',
+    venue: 'Venue',
+    all_venues: 'All venues',
+    at_venue: 'only what was held at "{venue}"',
     period_of: '{name}: {from} to {to}',
     download_csv: 'Download CSV',
     download_xlsx: 'Download Excel workbook',

@@ -193,8 +193,10 @@ function mount(view, params, ctx) {
       const range = { starts_at_from: state.week, starts_at_to: addDays(state.week, 6), worker_id: state.worker };
       const [items, changes] = await Promise.all([
         list(query('/api/v1/appointments', range)),
+        // Each with her reply; all of them are change_requested.
         get('/api/v1/change_requests').then((d) => (d.items || [])
-          .filter((a) => !state.worker || String(a.worker_id) === state.worker)),
+          .filter((a) => !state.worker || String(a.worker_id) === state.worker)
+          .map((a) => ({ status: 'change_requested', ...a }))),
       ]);
       if (!ctx.alive()) return;
       for (const a of items.concat(changes)) if (a.worker_id && a.worker_name) workers.set(String(a.worker_id), a.worker_name);

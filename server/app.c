@@ -57,10 +57,18 @@ int srv_dispatch(struct tp_http_request *req)
 					   req->path);
 	}
 	sr->meta = route->data;
+	unsigned allow = sr->meta->allow;
 	int r = srv_authenticate(req, &sr->actor, &e);
+	if (r < 0 && (allow & SRV_P_PUBLIC)) {
+		/* An ended session or an old token does not stand in the way of
+		 * what anyone may do: a browser holding yesterday's cookie must
+		 * still reach the sign-in. */
+		memset(&sr->actor, 0, sizeof sr->actor);
+		tp_error_clear(&e);
+		r = 0;
+	}
 	if (r < 0)
 		return srv_reply_error(req, &e);
-	unsigned allow = sr->meta->allow;
 	if (!(allow & SRV_P_PUBLIC)) {
 		if (sr->actor.kind == SRV_ACTOR_NONE)
 			return tp_http_reply_error(req, 401, "unauthenticated",

@@ -195,6 +195,11 @@ int main(void)
 	is_int(r.status, 401, "her other browser is signed out");
 	is_str(ts_error_code(&r), "session_expired", "and asked to sign in again");
 	ts_response_release(&r);
+	is_int(ts_client_login(&second, "amy", "a-new-long-password"), 200,
+	       "that browser, still sending its ended session, signs in again");
+	ts_request(&second, "GET", "/api/v1/auth/me", NULL, &r);
+	is_int(r.status, 200, "and is signed in");
+	ts_response_release(&r);
 	ts_client_release(&second);
 	ts_request(&worker, "POST", "/api/v1/auth/logout", "{}", &r);
 	is_int(r.status, 200, "she signs out");

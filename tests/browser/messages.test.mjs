@@ -118,6 +118,27 @@ describe('messages', { skip }, () => {
     await screenshot(page, 'messages-03-change-request');
   });
 
+  test('the feedback form goes by text to those who came, and says why not to the others', async () => {
+    const session = (await demo.admin.ok('GET', '/api/v1/sessions?ref=MSG-04')).items[0];
+    const roster = await demo.admin.ok('GET', `/api/v1/sessions/${session.id}/roster`);
+    const came = roster.people.filter((p) => p.attendance && !p.attendance.undone_at);
+    await page.goto(demo.url + '/#/sessions/' + session.id);
+    const panel = page.locator('[data-testid=survey]');
+    await panel.waitFor();
+    await panel.locator('button[type=submit]').click();
+    const result = panel.locator('[data-testid=survey-result]');
+    await result.locator('.notice').waitFor();
+    const text = await result.textContent();
+    const surveys = (await demo.admin.ok('GET', '/api/v1/messages?kind=survey&limit=100')).items
+      .filter((m) => m.session_id === session.id);
+    const to = new Set(surveys.map((m) => m.participant_id));
+    assert.ok(to.size >= 1, 'someone who came and had not answered is asked');
+    assert.match(text, new RegExp(`已安排發給 ${to.size} 人`));
+    for (const pid of to) assert.ok(came.some((p) => p.participant_id === pid), 'only those who came are asked');
+    assert.equal(await result.locator('.survey-skipped li').count(), came.length - to.size, 'each other one is named with why');
+    await screenshot(page, 'messages-04-survey');
+  });
+
   test('a viewer has no messages tab, and the API refuses her', async () => {
     await demo.admin.ok('POST', '/api/v1/users', { username: 'viewer3', role: 'viewer', password: 'viewer-password-3' });
     const viewer = new ServerClient(demo.url);

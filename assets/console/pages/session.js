@@ -11,6 +11,7 @@ import { el, fill, hkDay, hkIso, hkNowTime, hkTime, phoneTail, printLink } from 
 import { form } from '../forms.js';
 import { addStrings, collator, longDate, t, tCode } from '../i18n.js';
 import { sessionBadge, sessionName } from '../widgets.js';
+import { surveyPanel } from '../survey-panel.js';
 
 const REFRESH_MS = 5000;
 const CONFIRM_MS = 5000;
@@ -31,7 +32,8 @@ function mount(view, params, ctx) {
     el('p', { className: 'crumbs' }, el('a', { href: href('/today') }, '‹ ' + t('nav_today'))),
     el('section', { className: 'panel' }, head, tools, editSlot,
       el('div', { className: 'section-head roster-head' }, el('h2', {}, t('roster_title')), counts, updated),
-      status, notice, listNode, walkIn));
+      status, notice, listNode, walkIn),
+    ctx.can('worker') ? surveyPanel(id) : null);
 
   let session = null;
   let roster = null;

@@ -138,6 +138,8 @@ describe('appointments', { skip }, () => {
         .find((a) => a.starts_at.startsWith(hkDayFromNow(2) + 'T11:00'));
       return made;
     });
+    // The page shows the week of the booking first; then back to her page.
+    await page.locator(`.day .appt[data-appointment="${made.id}"]`).waitFor();
     await page.goto(demo.url + '/#/participants/2');
     await panel.locator(`.appt[data-appointment="${made.id}"]`).waitFor();
     assert.match(await panel.textContent(), /母嬰健康院 · 健康院/);

@@ -1,6 +1,7 @@
 /*
  * libmicrohttpd server and request plumbing; see tp_http.h. The access
- * handler follows libmicrohttpd's three-phase skeleton: the first call sets
+ * handler follows libmicrohttpd's three-phase skeleton (the context itself
+ * is made by the URI callback, which sees the raw target): the first call sets
  * up the request context (and refuses an announced oversized body at once),
  * upload calls feed the capped body buffer, the last call runs the daemon's
  * handler. The context is freed in the request-completed callback.
@@ -45,6 +46,7 @@ static void tp_http_request_free(struct tp_http_request *req)
 		free(req->header_values[i]);
 	}
 	free(req->path);
+	free(req->target);
 	tp_buf_release(&req->body);
 	free(req);
 }
@@ -248,6 +250,17 @@ const struct tp_route *tp_http_route(struct tp_http_request *req,
 	return NULL;
 }
 
+/* libmicrohttpd's first look at a request, with the target as it came:
+ * the request context starts here, so that it can keep it. */
+static void *tp_http_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	struct tp_http_request *req = tp_xcalloc(1, sizeof *req);
+	req->target = tp_xstrdup(uri ? uri : "");
+	return req;
+}
+
 static enum MHD_Result tp_http_access(void *cls, struct MHD_Connection *conn,
 				      const char *url, const char *method,
 				      const char *version, const char *upload_data,
@@ -257,8 +270,9 @@ static enum MHD_Result tp_http_access(void *cls, struct MHD_Connection *conn,
 	struct tp_http_server *srv = cls;
 	struct tp_http_request *req = *con_cls;
 
-	if (!req) {
-		req = tp_xcalloc(1, sizeof *req);
+	if (!req)
+		*con_cls = req = tp_http_uri(NULL, url, conn);
+	if (!req->conn) {
 		req->conn = conn;
 		req->server = srv;
 		req->method = method;
@@ -266,7 +280,6 @@ static enum MHD_Result tp_http_access(void *cls, struct MHD_Connection *conn,
 		req->app = srv->cfg.app;
 		req->started_ns = tp_http_now_ns();
 		tp_buf_init(&req->body, srv->cfg.body_limit);
-		*con_cls = req;
 		const char *length = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (length) {
@@ -322,7 +335,9 @@ static void tp_http_completed(void *cls, struct MHD_Connection *conn,
 	if (!req)
 		return;
 	double seconds = (double)(tp_http_now_ns() - req->started_ns) / 1e9;
-	if (srv->cfg.completed)
+	/* A request that never reached the handler (a malformed header, a
+	 * client gone early) is freed without being reported. */
+	if (srv->cfg.completed && req->conn)
 		srv->cfg.completed(req, seconds);
 	tp_http_request_free(req);
 	*con_cls = NULL;
@@ -401,6 +416,7 @@ int tp_http_start(const struct tp_http_config *cfg, struct tp_http_server **out,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
 		MHD_OPTION_NOTIFY_COMPLETED, &tp_http_completed, srv,
+		MHD_OPTION_URI_LOG_CALLBACK, &tp_http_uri, NULL,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		*err = tp_xasprintf("cannot listen on %s (in use, or not an address "

@@ -30,6 +30,8 @@ struct tp_http_request {
 	struct tp_http_server *server;
 	const char *method;          /* borrowed from libmicrohttpd */
 	char *path;                  /* the URL path, without the query */
+	char *target;                /* the request target as received: path and
+					query, not decoded (for webhook signatures) */
 	struct tp_buf body;          /* the upload, capped; NUL-terminated */
 	bool too_big;
 	bool replied;

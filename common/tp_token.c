@@ -198,6 +198,18 @@ void tp_hmac_sha256(const void *key, size_t keylen, const void *data,
 		crypto_failed("HMAC-SHA256");
 }
 
+void tp_hmac_sha1(const void *key, size_t keylen, const void *data, size_t len,
+		  unsigned char out[20])
+{
+	unsigned int outlen = 0;
+
+	if (keylen > INT_MAX
+	    || !HMAC(EVP_sha1(), keylen ? key : "", (int)keylen,
+		     len ? data : (const void *)"", len, out, &outlen)
+	    || outlen != 20)
+		crypto_failed("HMAC-SHA1");
+}
+
 bool tp_ct_equal(const void *a, const void *b, size_t len)
 {
 	return CRYPTO_memcmp(a, b, len) == 0;

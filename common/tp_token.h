@@ -68,6 +68,11 @@ void tp_sha256_hex(const void *data, size_t len, char out[65]);
 void tp_hmac_sha256(const void *key, size_t keylen, const void *data,
 		    size_t len, unsigned char out[32]);
 
+/* Writes the HMAC-SHA1 (RFC 2104) of data under key: what Twilio signs its
+ * webhooks with. key and data may be NULL when their lengths are 0. */
+void tp_hmac_sha1(const void *key, size_t keylen, const void *data, size_t len,
+		  unsigned char out[20]);
+
 /* True when the len bytes at a and b are equal; the time taken depends only
  * on len (CRYPTO_memcmp), for comparing secrets and MACs. */
 bool tp_ct_equal(const void *a, const void *b, size_t len);

@@ -37,6 +37,7 @@ LDLIBS += $(PKG_LIBS) -lm -pthread
 COMMON_SRC := $(wildcard common/*.c)
 SERVER_SRC := $(wildcard server/*.c)
 KIOSK_SRC  := $(wildcard kiosk/*.c)
+GATEWAY_SRC := $(wildcard gateway/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 SUPPORT_SRC := tests/tap.c $(wildcard tests/support/*.c)
@@ -45,10 +46,14 @@ BENCH_SRC  := $(wildcard bench/bench_*.c)
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 SERVER_OBJ  := $(SERVER_SRC:%.c=$(BUILD)/%.o)
 KIOSK_OBJ   := $(KIOSK_SRC:%.c=$(BUILD)/%.o)
+GATEWAY_OBJ := $(GATEWAY_SRC:%.c=$(BUILD)/%.o)
+# The gateway's modules but its main, for the tests of its adapters (test_gw_*).
+LIBGATEWAY  := $(BUILD)/libgateway.a
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 LIBCOMMON   := $(BUILD)/libtouchpoint.a
 SERVER_BIN  := $(BUILD)/touchpoint-server
 KIOSK_BIN   := $(BUILD)/touchpoint-kiosk
+GATEWAY_BIN := $(BUILD)/touchpoint-gateway
 UNIT_BIN    := $(UNIT_SRC:%.c=$(BUILD)/%)
 INTEG_BIN   := $(INTEG_SRC:%.c=$(BUILD)/%)
 BENCH_BIN   := $(BENCH_SRC:%.c=$(BUILD)/%)
@@ -65,13 +70,15 @@ DEMO_DB ?= var/demo.db
 LISTEN  ?= 127.0.0.1:8080
 KIOSK_LISTEN ?= 127.0.0.1:8081
 KIOSK_DATA ?= var/demo-kiosk
+GATEWAY_LISTEN ?= 127.0.0.1:8082
+GATEWAY_DATA ?= var/demo-gateway
 
 .PHONY: all deps run test bench fuzz install clean
 # Keep objects of test and bench programs between runs.
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(SERVER_BIN) $(KIOSK_BIN) $(KIOSK_VENDOR) $(CONSOLE_VENDOR)
+all: $(SERVER_BIN) $(KIOSK_BIN) $(GATEWAY_BIN) $(KIOSK_VENDOR) $(CONSOLE_VENDOR)
 
 # The kiosk's QR decoder, from npm (package-lock.json, installed by
 # `make deps`), copied into the kiosk's assets: generated, not committed.
@@ -97,6 +104,19 @@ $(SERVER_BIN): $(SERVER_OBJ) $(LIBCOMMON)
 
 $(KIOSK_BIN): $(KIOSK_OBJ) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $(KIOSK_OBJ) $(LIBCOMMON) $(LDLIBS)
+
+$(GATEWAY_BIN): $(GATEWAY_OBJ) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $(GATEWAY_OBJ) $(LIBCOMMON) $(LDLIBS)
+
+$(LIBGATEWAY): $(filter-out $(BUILD)/gateway/main.o,$(GATEWAY_OBJ))
+	$(AR) rcs $@ $^
+
+# Tests of the gateway's own modules link them too (the shorter stem wins).
+$(BUILD)/tests/unit/test_gw_%: $(BUILD)/tests/unit/test_gw_%.o $(SUPPORT_OBJ) $(LIBGATEWAY) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIBGATEWAY) $(LIBCOMMON) $(LDLIBS)
+
+$(BUILD)/tests/integration/test_gw_%: $(BUILD)/tests/integration/test_gw_%.o $(SUPPORT_OBJ) $(LIBGATEWAY) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIBGATEWAY) $(LIBCOMMON) $(LDLIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(SUPPORT_OBJ) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIBCOMMON) $(LDLIBS)
@@ -124,13 +144,15 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(dir $(DEMO_DB)) $(dir $(KIOSK_DATA))
-	@sh tools/run.sh $(SERVER_BIN) $(KIOSK_BIN) $(DEMO_DB) $(LISTEN) $(KIOSK_LISTEN) $(KIOSK_DATA)
+	@sh tools/run.sh $(SERVER_BIN) $(KIOSK_BIN) $(DEMO_DB) $(LISTEN) $(KIOSK_LISTEN) $(KIOSK_DATA) \
+	  $(GATEWAY_BIN) $(GATEWAY_LISTEN) $(GATEWAY_DATA)
 
 # Tests find the daemons and assets through the environment, so the same
 # binaries run from any working directory.
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
 	TP_SERVER_BIN=$(abspath $(SERVER_BIN)) TP_KIOSK_BIN=$(abspath $(KIOSK_BIN)) \
+	  TP_GATEWAY_BIN=$(abspath $(GATEWAY_BIN)) \
 	  TP_ASSETS=$(abspath assets) prove -f --exec '' $(TEST_BIN)
 	TP_SERVER_BIN=$(abspath $(SERVER_BIN)) TP_KIOSK_BIN=$(abspath $(KIOSK_BIN)) \
 	  TP_ASSETS=$(abspath assets) node --test tests/browser/
@@ -155,10 +177,12 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
 	install -m 0755 $(SERVER_BIN) $(DESTDIR)$(BINDIR)/touchpoint-server
 	install -m 0755 $(KIOSK_BIN) $(DESTDIR)$(BINDIR)/touchpoint-kiosk
+	install -m 0755 $(GATEWAY_BIN) $(DESTDIR)$(BINDIR)/touchpoint-gateway
 	cp -R assets/. $(DESTDIR)$(DATADIR)/
 
 clean:
 	rm -rf build build-san build-fuzz assets/kiosk/vendor assets/console/vendor
 
--include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(KIOSK_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)
+-include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(KIOSK_OBJ:.o=.d) $(GATEWAY_OBJ:.o=.d)
+-include $(SUPPORT_OBJ:.o=.d)
 -include $(UNIT_BIN:=.d) $(INTEG_BIN:=.d) $(BENCH_BIN:=.d) $(GEN_BIN).d

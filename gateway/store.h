@@ -1,0 +1,16 @@
+/*
+ * The gateway's own database (DATA/gateway.db): send intents, reports that
+ * wait for the server, the inbound spool, the record of provider events
+ * already seen, and the console adapter's messages. One writer connection
+ * (tp_db_writer), WAL, synchronous = FULL: each commit is on disk before the
+ * gateway calls a provider or answers a webhook.
+ */
+#ifndef GW_STORE_H
+#define GW_STORE_H
+
+#include "gateway.h"
+
+int gw_store_open(struct gw_app *app, char **err);
+void gw_store_close(struct gw_app *app);
+
+#endif

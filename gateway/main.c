@@ -64,6 +64,8 @@ static const struct tp_config_key gw_config_keys[] = {
 	{ "retry_base", "30", "seconds before the first retry (doubling each time)" },
 	{ "retry_max", "3600", "longest wait between retries, seconds" },
 	{ "log_level", "info", "debug, info, warn or error" },
+	{ "dev_mode", "0", "1 in development and tests only" },
+	{ "clock_file", NULL, "for tests only (needs dev_mode = 1): read the time from this file" },
 	{ NULL, NULL, NULL },
 };
 
@@ -223,19 +225,6 @@ static int gw_settings(struct gw_app *app, char **err)
 	    gw_need_e164(app, "console_number", err) < 0)
 		return -EINVAL;
 
-	const char *pub = tp_config_get(c, "public_url");
-	char *public_url = pub && *pub ? tp_xstrdup(pub)
-				       : tp_xasprintf("http://%s", tp_config_get(c, "listen"));
-	size_t n = strlen(public_url);
-	while (n && public_url[n - 1] == '/')
-		public_url[--n] = '\0';
-	if (strncmp(public_url, "http://", 7) != 0 && strncmp(public_url, "https://", 8) != 0) {
-		*err = tp_xasprintf("public_url = '%s' must start with http:// or https://",
-				    public_url);
-		free(public_url);
-		return -EINVAL;
-	}
-	app->public_url = public_url;
 	app->server_url = gw_dup_config(app, "server_url");
 	app->server_token = gw_dup_config(app, "server_token");
 	const char *file = tp_config_get(c, "server_token_file");
@@ -251,6 +240,19 @@ static int gw_settings(struct gw_app *app, char **err)
 				  "make a token with `touchpoint-server token create --role gateway "
 				  "NAME`");
 		return -EINVAL;
+	}
+	const char *clock = tp_config_get(c, "clock_file");
+	if (clock && *clock) {
+		const char *dev = tp_config_get(c, "dev_mode");
+		if (!dev || strcmp(dev, "1") != 0) {
+			*err = tp_xstrdup("clock_file is for tests only and needs dev_mode = 1");
+			return -EINVAL;
+		}
+		if (tp_time_use_clock_file(clock) < 0) {
+			*err = tp_xasprintf("clock_file %s must hold a Unix time", clock);
+			return -EINVAL;
+		}
+		tp_warn("the clock is read from %s (tests only)", clock);
 	}
 	app->console_number = gw_dup_config(app, "console_number");
 	app->twilio = (struct gw_twilio){
@@ -270,6 +272,20 @@ static int gw_settings(struct gw_app *app, char **err)
 		.app_secret = gw_dup_config(app, "meta_app_secret"),
 		.verify_token = gw_dup_config(app, "meta_verify_token"),
 	};
+	const char *pub = tp_config_get(c, "public_url");
+	if (!pub || !*pub)
+		return 0;   /* set from the port bound, once listening */
+	char *public_url = tp_xstrdup(pub);
+	size_t n = strlen(public_url);
+	while (n && public_url[n - 1] == '/')
+		public_url[--n] = '\0';
+	if (strncmp(public_url, "http://", 7) != 0 && strncmp(public_url, "https://", 8) != 0) {
+		*err = tp_xasprintf("public_url = '%s' must start with http:// or https://",
+				    public_url);
+		free(public_url);
+		return -EINVAL;
+	}
+	app->public_url = public_url;
 	return 0;
 }
 
@@ -361,6 +377,12 @@ static int gw_cmd_serve(struct gw_app *app, int argc, char **argv)
 		free(err);
 		return 1;
 	}
+	const char *colon = strrchr(cfg.listen, ':');
+	if (!app->public_url)
+		app->public_url = tp_xasprintf("http://%.*s:%d", (int)(colon - cfg.listen),
+					       cfg.listen, tp_http_port(http));
+	printf("touchpoint-gateway listening on http://%.*s:%d/\n", (int)(colon - cfg.listen),
+	       cfg.listen, tp_http_port(http));
 	bool sender = gw_sender_start(app) == 0;
 	bool forwarder = sender && gw_forwarder_start(app) == 0;
 	if (!forwarder) {
@@ -369,9 +391,6 @@ static int gw_cmd_serve(struct gw_app *app, int argc, char **argv)
 		gw_stop_threads(app, sender, false);
 		return 1;
 	}
-	const char *colon = strrchr(cfg.listen, ':');
-	printf("touchpoint-gateway listening on http://%.*s:%d/\n", (int)(colon - cfg.listen),
-	       cfg.listen, tp_http_port(http));
 	fflush(stdout);
 	tp_info("gateway for %s: sms by %s, whatsapp by %s; webhooks at %s/webhooks/",
 		app->server_url, app->sms ? app->sms->name : "nobody",

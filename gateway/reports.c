@@ -17,10 +17,11 @@
 
 int gw_report_add_in(sqlite3 *db, const struct gw_report *rp)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?}", "outcome", rp->outcome,
-			      "provider", rp->provider, "provider_id",
-			      rp->provider_id && *rp->provider_id ? rp->provider_id : NULL,
-			      "channel", rp->channel, "note",
+	/* The server takes a provider only with its message id. */
+	bool has_id = rp->provider_id && *rp->provider_id;
+	json_t *j = json_pack("{s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s?}", "outcome", rp->outcome,
+			      "provider", has_id ? rp->provider : NULL, "provider_id",
+			      has_id ? rp->provider_id : NULL, "channel", rp->channel, "note",
 			      rp->note && *rp->note ? rp->note : NULL, "error_code",
 			      rp->error_code && *rp->error_code ? rp->error_code : NULL, "reason",
 			      rp->reason && *rp->reason ? rp->reason : NULL);
@@ -127,12 +128,13 @@ static bool gw_report_post(struct gw_app *app, struct tp_client *client,
 	if (resp.status == 200) {
 		gw_report_state(app, d->id, "done", NULL);
 		tp_debug("message %lld: %s reported", (long long)d->id, outcome ? outcome : "?");
-	} else if (resp.status == 409 || resp.status == 404) {
+	} else if ((resp.status == 409 && code && strcmp(code, "lease_lost") == 0) ||
+		   resp.status == 404) {
 		/* Claimed again (or gone): its new lease will carry the answer. */
 		gw_report_state(app, d->id, "superseded", code);
 		tp_info("message %lld: the server no longer holds this lease (%s)",
 			(long long)d->id, code ? code : "?");
-	} else if (resp.status == 400 || resp.status == 422) {
+	} else if (resp.status == 400 || resp.status == 409 || resp.status == 422) {
 		gw_report_state(app, d->id, "refused", message ? message : resp.body);
 		tp_error("message %lld: the server refused the report %s: %s", (long long)d->id,
 			 outcome ? outcome : "?", message ? message : resp.body);

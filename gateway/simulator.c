@@ -207,16 +207,18 @@ int gw_sim_reply(struct tp_http_request *req)
 		r = gw_spool_add_in(db, events, NULL, NULL);
 	json_decref(events);
 	r = tp_db_writer_end(&app->db, r);
+	if (r == 0) {
+		char masked[TP_PHONE_MAX];
+		tp_phone_mask(number, masked);
+		tp_info("console: reply from %s by %s: %s", masked, channel, text);
+		gw_wake_forwarder(app);
+	}
 	free(last);
 	json_decref(in);
 	if (r < 0) {
 		free(pid);
 		return r;
 	}
-	gw_wake_forwarder(app);
-	char masked[TP_PHONE_MAX];
-	tp_phone_mask(number, masked);
-	tp_info("console: reply from %s by %s: %s", masked, channel, text);
 	json_t *out = json_pack("{s:s}", "provider_id", pid);
 	free(pid);
 	return tp_http_reply_json(req, 201, out);

@@ -32,12 +32,12 @@ int gw_spool_add_in(sqlite3 *db, json_t *events, int *added, int *duplicates)
 		const char *status = json_string_value(json_object_get(ev, "status"));
 		if (!kind || !provider || !pid)
 			return -EINVAL;
-		r = tp_db_run(db, "INSERT OR IGNORE INTO seen (provider, kind, provider_id, status,"
-				  " first_ms) VALUES (?, ?, ?, coalesce(?, ''), ?)", "ttti", provider,
-			      kind, pid, status, now_ms);
-		if (r < 0)
+		r = tp_db_run(db, "INSERT INTO seen (provider, kind, provider_id, status, first_ms)"
+				  " VALUES (?, ?, ?, coalesce(?, ''), ?)", "tttti", provider, kind,
+			      pid, status, now_ms);
+		if (r < 0 && r != -EEXIST)
 			return r;
-		if (sqlite3_changes(db) == 0) {
+		if (r == -EEXIST) {
 			n_dup++;
 			r = tp_db_run(db, "UPDATE seen SET times = times + 1 WHERE provider = ? AND"
 					  " kind = ? AND provider_id = ? AND status = coalesce(?, '')",

@@ -111,7 +111,10 @@ $(GATEWAY_BIN): $(GATEWAY_OBJ) $(LIBCOMMON)
 $(LIBGATEWAY): $(filter-out $(BUILD)/gateway/main.o,$(GATEWAY_OBJ))
 	$(AR) rcs $@ $^
 
-# Tests of the gateway's own modules link them too (the shorter stem wins).
+# Tests of the gateway's own modules see its headers and link them too (the
+# shorter stem wins).
+$(BUILD)/tests/unit/test_gw_%.o: CPPFLAGS += -Igateway
+$(BUILD)/tests/integration/test_gw_%.o: CPPFLAGS += -Igateway
 $(BUILD)/tests/unit/test_gw_%: $(BUILD)/tests/unit/test_gw_%.o $(SUPPORT_OBJ) $(LIBGATEWAY) $(LIBCOMMON)
 	$(CC) $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIBGATEWAY) $(LIBCOMMON) $(LDLIBS)
 

@@ -402,15 +402,24 @@ int tp_http_start(const struct tp_http_config *cfg, struct tp_http_server **out,
 		return r;
 	struct tp_http_server *srv = tp_xcalloc(1, sizeof *srv);
 	srv->cfg = *cfg;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+			 (cfg->thread_per_connection ? MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL
+						     : MHD_USE_EPOLL);
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* A pool only when asked for one (libmicrohttpd refuses it beside a
+	 * thread per connection): an empty option array otherwise. */
+	struct MHD_OptionItem pool[] = {
+		{ cfg->threads > 1 && !cfg->thread_per_connection ? MHD_OPTION_THREAD_POOL_SIZE
+								   : MHD_OPTION_END,
+		  (intptr_t)cfg->threads, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	srv->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, &tp_http_access, srv,
 		MHD_OPTION_EXTERNAL_LOGGER, &tp_http_mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 1 ? cfg->threads : 0),
+		MHD_OPTION_ARRAY, pool,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,

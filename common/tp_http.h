@@ -56,6 +56,9 @@ typedef int (*tp_http_handler)(struct tp_http_request *req);
 struct tp_http_config {
 	const char *listen;          /* "HOST:PORT"; port 0 picks a free one */
 	unsigned threads;            /* worker threads in the pool */
+	bool thread_per_connection;  /* instead: a thread per connection, so one
+					handler may block without holding up
+					others (the tests' fake providers) */
 	unsigned max_connections;
 	unsigned per_ip_connections; /* 0: no per-address limit */
 	unsigned timeout_seconds;    /* idle connection timeout */

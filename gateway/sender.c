@@ -90,27 +90,31 @@ static void gw_report_now(struct gw_app *app, const struct gw_message *m, const 
  * another attempt, its report; one transaction.
  */
 static int gw_record(struct gw_app *app, const struct gw_message *m, int64_t intent_id,
-		     const struct gw_attempt *a, const struct gw_result *res, bool final,
+		     const struct gw_attempt *a, struct gw_result *res, bool final,
 		     int64_t retry_after)
 {
 	sqlite3 *db;
 	int r = tp_db_writer_begin(&app->db, &db);
 	if (r < 0)
 		return r;
-	const char *outcome = gw_verdict_name(res->verdict);
 	if (intent_id) {
 		r = tp_db_run(db, "UPDATE intents SET outcome = ?, provider_id = nullif(?, ''),"
 				  " error_code = nullif(?, ''), reason = nullif(?, ''), done_at = ?"
-				  " WHERE id = ?", "ttttii", outcome, res->provider_id, res->error_code,
-			      res->reason, tp_now(), intent_id);
+				  " WHERE id = ?", "ttttii", gw_verdict_name(res->verdict),
+			      res->provider_id, res->error_code, res->reason, tp_now(), intent_id);
 		if (r == -EEXIST) {
+			/* Never two messages under one id: this one's fate is unclear. */
 			tp_error("message %lld: provider id %s is already another's", (long long)m->id,
 				 res->provider_id);
+			gw_result_set(res, GW_UNKNOWN, NULL, "the provider answered with the id of "
+				      "another message (%.60s)", res->provider_id);
+			res->provider_id[0] = '\0';
 			r = tp_db_run(db, "UPDATE intents SET outcome = 'unknown', reason = ?,"
-					  " done_at = ? WHERE id = ?", "tii",
-				      "the provider gave an id it gave before", tp_now(), intent_id);
+					  " done_at = ? WHERE id = ?", "tii", res->reason, tp_now(),
+				      intent_id);
 		}
 	}
+	const char *outcome = gw_verdict_name(res->verdict);
 	if (r == 0 && final) {
 		struct gw_report rp = {
 			.message_id = m->id, .lease = m->lease,

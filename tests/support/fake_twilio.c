@@ -279,10 +279,13 @@ static int fk_twilio_send(struct fk_provider *f, struct tp_http_request *req)
 		return -ECONNABORTED;
 	if (scripted && step.kind == FK_STEP_HOLD)
 		fk_hold(f);
-	size_t n = fk_sent_count(f);
-	json_t *m = fk_sent(f, n - 1);
-	json_t *res = fk_twilio_resource(f, m);
-	json_decref(m);
+	json_t *res = NULL;
+	for (size_t i = fk_sent_count(f); !res && i-- > 0;) {
+		json_t *m = fk_sent(f, i);
+		if (strcmp(json_string_value(json_object_get(m, "id")), sid) == 0)
+			res = fk_twilio_resource(f, m);
+		json_decref(m);
+	}
 	return tp_http_reply_json(req, 201, res);
 }
 

@@ -68,7 +68,7 @@ struct fk_provider *fk_start(const struct fk_config *cfg)
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
 	struct tp_http_config hc = {
-		.listen = "127.0.0.1:0", .threads = 4, .max_connections = 64,
+		.listen = "127.0.0.1:0", .thread_per_connection = true, .max_connections = 64,
 		.timeout_seconds = 30, .body_limit = 1024 * 1024, .handler = fk_dispatch, .app = f,
 	};
 	char *err = NULL;

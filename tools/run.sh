@@ -1,17 +1,19 @@
 #!/bin/sh
 # make run: the demo server and, beside it, a kiosk paired with it the way
-# an admin pairs one (a kiosk device, a one-time pairing code, `pair`).
-# Ctrl-C stops both.
+# an admin pairs one (a kiosk device, a one-time pairing code, `pair`), and
+# the messaging gateway on its console adapter (the phone simulator) with a
+# gateway token made for it. Ctrl-C stops all three.
 set -eu
 server_bin=$1 kiosk_bin=$2 db=$3 listen=$4 kiosk_listen=$5 kiosk_data=$6
+gateway_bin=$7 gateway_listen=$8 gateway_data=$9
 url="http://$listen"
 case "$listen" in 0.0.0.0:*) url="http://127.0.0.1:${listen#0.0.0.0:}" ;; esac
 
 "$server_bin" --db "$db" demo
 TOUCHPOINT_ASSETS=assets TOUCHPOINT_DEV_MODE=1 "$server_bin" --db "$db" serve --listen "$listen" &
 server_pid=$!
-kiosk_pid=
-trap 'kill $server_pid $kiosk_pid 2>/dev/null || true; wait 2>/dev/null || true' INT TERM EXIT
+kiosk_pid= gateway_pid=
+trap 'kill $server_pid $kiosk_pid $gateway_pid 2>/dev/null || true; wait 2>/dev/null || true' INT TERM EXIT
 i=0
 until curl -sf "$url/healthz" >/dev/null 2>&1; do
 	i=$((i + 1))
@@ -36,7 +38,21 @@ fi
 TOUCHPOINT_KIOSK_ASSETS=assets TOUCHPOINT_KIOSK_STAFF_PIN=1234 \
 	"$kiosk_bin" --data "$kiosk_data" serve --listen "$kiosk_listen" &
 kiosk_pid=$!
+
+# The gateway's token, made once (and again when the demo database is new).
+mkdir -p "$gateway_data" && chmod 700 "$gateway_data"
+token_file=$gateway_data/server-token
+if [ ! -s "$token_file" ] || ! curl -sf -H "Authorization: Bearer $(cat "$token_file")" \
+	"$url/api/v1/auth/me" >/dev/null 2>&1; then
+	(umask 077; "$server_bin" --db "$db" token create --role gateway "Demo gateway" \
+		2>/dev/null >"$token_file")
+fi
+TOUCHPOINT_GATEWAY_ASSETS=assets TOUCHPOINT_GATEWAY_SERVER_URL="$url" \
+	TOUCHPOINT_GATEWAY_SERVER_TOKEN_FILE="$token_file" \
+	"$gateway_bin" --data "$gateway_data" serve --listen "$gateway_listen" >/dev/null &
+gateway_pid=$!
 sleep 0.5
 echo "kiosk    http://$kiosk_listen/  (staff PIN 1234; type a card token and Enter to sign in)"
-echo "Ctrl-C stops both."
+echo "phones   http://$gateway_listen/simulator  (texts the gateway would send, and replies)"
+echo "Ctrl-C stops all three."
 wait

@@ -144,3 +144,11 @@ void tp_client_response_release(struct tp_client_response *r)
 	r->body = NULL;
 	r->json = NULL;
 }
+
+void tp_client_why(const struct tp_client_response *r, char *out, size_t len)
+{
+	if (r->status)
+		snprintf(out, len, "the server answered %ld", r->status);
+	else
+		snprintf(out, len, "no answer: %s", r->error);
+}

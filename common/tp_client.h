@@ -8,6 +8,7 @@
 #define TP_CLIENT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct tp_client {
@@ -41,5 +42,8 @@ void tp_client_set_bearer(struct tp_client *c, const char *bearer);
 int tp_client_request(struct tp_client *c, const char *method, const char *path,
 		      const char *body, struct tp_client_response *r);
 void tp_client_response_release(struct tp_client_response *r);
+/* Why a request did not work, in words for a log or a queue: "the server
+ * answered 503" or "no answer: <libcurl's words>". */
+void tp_client_why(const struct tp_client_response *r, char *out, size_t len);
 
 #endif

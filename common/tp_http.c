@@ -261,6 +261,14 @@ static void *tp_http_uri(void *cls, const char *uri, struct MHD_Connection *conn
 	return req;
 }
 
+int tp_http_reply_unrouted(struct tp_http_request *req, bool method_mismatch)
+{
+	if (method_mismatch)
+		return tp_http_reply_error(req, 405, "method_not_allowed",
+					   "%s is not allowed on %s", req->method, req->path);
+	return tp_http_reply_error(req, 404, "not_found", "there is nothing at %s", req->path);
+}
+
 static enum MHD_Result tp_http_access(void *cls, struct MHD_Connection *conn,
 				      const char *url, const char *method,
 				      const char *version, const char *upload_data,

@@ -121,4 +121,8 @@ const struct tp_route *tp_http_route(struct tp_http_request *req,
 				     const struct tp_route *routes, size_t count,
 				     bool *method_mismatch);
 
+/* Answers a request no route took: 405 when the path exists under another
+ * method (method_mismatch from tp_http_route), else 404. */
+int tp_http_reply_unrouted(struct tp_http_request *req, bool method_mismatch);
+
 #endif

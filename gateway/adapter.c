@@ -110,6 +110,26 @@ const struct gw_code *gw_code_find(const struct gw_code *table, long code)
 	return NULL;
 }
 
+void gw_verdict_from_code(const struct gw_code *table, long code, const char *said,
+			  const char *who, long status, int64_t retry_after,
+			  struct gw_result *out)
+{
+	const struct gw_code *c = code ? gw_code_find(table, code) : NULL;
+	char num[24] = "";
+	if (code)
+		snprintf(num, sizeof num, "%ld", code);
+	if (c) {
+		gw_result_set(out, c->verdict, num, "%s", c->words);
+		out->retry_after = retry_after;
+		return;
+	}
+	gw_verdict_from_status(status, retry_after, out);
+	snprintf(out->error_code, sizeof out->error_code, "%s", num);
+	if (code && out->verdict == GW_FAILED)
+		snprintf(out->reason, sizeof out->reason, "refused by %s: %.160s (%ld)", who,
+			 said ? said : "", code);
+}
+
 json_t *gw_event_status(const char *provider, const char *provider_id, const char *status,
 			int64_t at, const char *error_code, const char *reason)
 {

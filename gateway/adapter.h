@@ -158,6 +158,15 @@ struct gw_code {
 	const char *words;
 };
 
+/*
+ * The verdict on a provider's error answer: the entry of code in table
+ * when there is one, else gw_verdict_from_status's, with the provider's own
+ * words (said, may be NULL) when that makes it a failure. who names the
+ * provider in those words ("the provider", "WhatsApp").
+ */
+void gw_verdict_from_code(const struct gw_code *table, long code, const char *said,
+			  const char *who, long status, int64_t retry_after,
+			  struct gw_result *out);
 /* Looks code up in a table ending with {0}; NULL when absent. */
 const struct gw_code *gw_code_find(const struct gw_code *table, long code);
 

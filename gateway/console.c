@@ -33,12 +33,9 @@ static int gw_console_deliver(struct gw_app *app, const struct gw_attempt *a,
 				  " VALUES ('out', ?, ?, ?, ?, ?, ?, ?, ?, 'delivered', ?)",
 			      "tttttiiti", m->to, a->channel, gw_form_name(a->form), m->body,
 			      buttons, m->id, a->intent_id, pid, tp_now());
-		json_t *events = json_array();
-		json_array_append_new(events, gw_event_status("console", pid, "delivered", tp_now(),
-							      NULL, NULL));
 		if (r == 0)
-			r = gw_spool_add_in(db, events, NULL, NULL);
-		json_decref(events);
+			r = gw_spool_add_one(db, gw_event_status("console", pid, "delivered",
+								 tp_now(), NULL, NULL));
 		r = tp_db_writer_end(&app->db, r);
 	}
 	if (r == 0) {

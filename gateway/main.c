@@ -401,47 +401,15 @@ int main(int argc, char **argv)
 	pthread_cond_init(&app.wake_sender, NULL);
 	pthread_cond_init(&app.wake_forwarder, NULL);
 	tp_config_init(&app.config, gw_config_keys);
-	const char *config_file = getenv("TOUCHPOINT_GATEWAY_CONFIG");
-	const char *data = NULL;
-	int i = 1, status = 2;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-			config_file = argv[++i];
-		} else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
-			data = argv[++i];
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			gw_usage(stdout);
-			status = 0;
-			goto out;
-		} else {
-			fprintf(stderr, "touchpoint-gateway: unknown option '%s'\n\n", argv[i]);
-			gw_usage(stderr);
-			goto out;
-		}
-	}
-	if (config_file) {
-		char *err = NULL;
-		if (tp_config_load_file(&app.config, config_file, &err) < 0) {
-			fprintf(stderr, "touchpoint-gateway: %s\n", err);
-			free(err);
-			goto out;
-		}
-	}
-	tp_config_load_env(&app.config, "TOUCHPOINT_GATEWAY_");
-	if (data)
-		tp_config_set(&app.config, "data", data);
-	enum tp_log_level level;
-	if (tp_log_parse_level(tp_config_get(&app.config, "log_level"), &level) < 0) {
-		fprintf(stderr, "touchpoint-gateway: log_level must be debug, info, warn or error\n");
+	static const struct tp_cli_start start = {
+		"touchpoint-gateway", "TOUCHPOINT_GATEWAY_", "--data", gw_usage,
+	};
+	int status;
+	int i = tp_cli_configure(&start, argc, argv, &app.config, &status);
+	if (i < 0)
 		goto out;
-	}
-	tp_log_set_level(level);
 	app.data_dir = tp_xstrdup(tp_config_get(&app.config, "data"));
 	app.assets = tp_xstrdup(tp_config_get(&app.config, "assets"));
-	if (i >= argc) {
-		gw_usage(stderr);
-		goto out;
-	}
 	tp_client_global_init();
 	const char *cmd = argv[i++];
 	if (strcmp(cmd, "serve") == 0) {

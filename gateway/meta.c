@@ -118,30 +118,6 @@ static int gw_meta_build(const struct gw_app *app, struct gw_attempt *a,
 	return 0;
 }
 
-static void gw_meta_verdict(json_t *err, long status, int64_t retry_after,
-			    struct gw_result *out)
-{
-	long code = (long)json_integer_value(json_object_get(err, "code"));
-	const struct gw_code *c = code ? gw_code_find(gw_meta_codes, code) : NULL;
-	char num[24] = "";
-	if (code)
-		snprintf(num, sizeof num, "%ld", code);
-	if (c) {
-		gw_result_set(out, c->verdict, num, "%s", c->words);
-		out->retry_after = retry_after;
-		return;
-	}
-	gw_verdict_from_status(status, retry_after, out);
-	snprintf(out->error_code, sizeof out->error_code, "%s", num);
-	if (code && out->verdict == GW_FAILED) {
-		const char *details = json_string_value(
-			json_object_get(json_object_get(err, "error_data"), "details"));
-		const char *message = json_string_value(json_object_get(err, "message"));
-		snprintf(out->reason, sizeof out->reason, "refused by WhatsApp: %.160s (%ld)",
-			 details ? details : message ? message : "", code);
-	}
-}
-
 static void gw_meta_parse(const struct gw_attempt *a, long status, const char *body,
 			  int64_t retry_after, struct gw_result *out)
 {
@@ -158,7 +134,13 @@ static void gw_meta_parse(const struct gw_attempt *a, long status, const char *b
 				      "WhatsApp said yes (%ld) but gave no message id", status);
 		}
 	} else {
-		gw_meta_verdict(json_object_get(j, "error"), status, retry_after, out);
+		json_t *err = json_object_get(j, "error");
+		const char *details = json_string_value(
+			json_object_get(json_object_get(err, "error_data"), "details"));
+		gw_verdict_from_code(gw_meta_codes,
+				     (long)json_integer_value(json_object_get(err, "code")),
+				     details ? details : json_string_value(json_object_get(err, "message")),
+				     "WhatsApp", status, retry_after, out);
 	}
 	json_decref(j);
 }

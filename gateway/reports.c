@@ -140,10 +140,7 @@ static bool gw_report_post(struct gw_app *app, struct tp_client *client,
 			 outcome ? outcome : "?", message ? message : resp.body);
 	} else {
 		char error[300];
-		if (resp.status)
-			snprintf(error, sizeof error, "the server answered %ld", resp.status);
-		else
-			snprintf(error, sizeof error, "no answer: %s", resp.error);
+		tp_client_why(&resp, error, sizeof error);
 		if (resp.status == 401)
 			atomic_store(&app->token_refused, true);
 		gw_report_later(app, d->id, d->attempts, resp.retry_after, error);

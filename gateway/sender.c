@@ -582,12 +582,11 @@ static void *gw_sender_main(void *arg)
 		if (gw_claim(&s, &messages, &resp) < 0) {
 			failures++;
 			int64_t wait = gw_backoff(failures, 1, 60, resp.retry_after, gw_dice());
+			char why[300];
+			tp_client_why(&resp, why, sizeof why);
 			if (failures == 1 || failures % 10 == 0)
 				tp_warn("cannot claim messages from the server (%s); next try in %llds",
-					resp.status ? "it answered with an error" : resp.error,
-					(long long)wait);
-			if (resp.status)
-				tp_debug("claim answer %ld: %.200s", resp.status, resp.body);
+					why, (long long)wait);
 			tp_client_response_release(&resp);
 			gw_sleep(app, &app->wake_sender, NULL, wait * 1000);
 			continue;

@@ -200,12 +200,10 @@ int gw_sim_reply(struct tp_http_request *req)
 	r = tp_db_run(db, "INSERT INTO console (direction, number, channel, text, provider_id,"
 			  " status, at) VALUES ('in', ?, ?, ?, ?, 'received', ?)", "tttti",
 		      number, channel, text, pid, tp_now());
-	json_t *events = json_array();
-	json_array_append_new(events, gw_event_inbound("console", pid, channel, number,
-						       app->console_number, text, button, tp_now()));
 	if (r == 0)
-		r = gw_spool_add_in(db, events, NULL, NULL);
-	json_decref(events);
+		r = gw_spool_add_one(db, gw_event_inbound("console", pid, channel, number,
+							  app->console_number, text, button,
+							  tp_now()));
 	r = tp_db_writer_end(&app->db, r);
 	if (r == 0) {
 		char masked[TP_PHONE_MAX];

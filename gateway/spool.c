@@ -61,6 +61,15 @@ int gw_spool_add_in(sqlite3 *db, json_t *events, int *added, int *duplicates)
 	return 0;
 }
 
+int gw_spool_add_one(sqlite3 *db, json_t *event)
+{
+	json_t *events = json_array();
+	json_array_append_new(events, event);
+	int r = gw_spool_add_in(db, events, NULL, NULL);
+	json_decref(events);
+	return r;
+}
+
 int gw_spool_add(struct gw_app *app, json_t *events, int *added, int *duplicates)
 {
 	sqlite3 *db;
@@ -225,10 +234,10 @@ static void *gw_forwarder_main(void *arg)
 			wait_ms = s * 1000;
 			if (resp.status == 401)
 				atomic_store(&app->token_refused, true);
-			tp_info("%zu events wait for the server (%s): next try in %llds", n,
-				resp.status ? "it answered with an error" : resp.error, (long long)s);
-			if (resp.status)
-				tp_debug("events answer %ld: %.200s", resp.status, resp.body);
+			char why[300];
+			tp_client_why(&resp, why, sizeof why);
+			tp_info("%zu events wait for the server (%s): next try in %llds", n, why,
+				(long long)s);
 		}
 		tp_client_response_release(&resp);
 		if (wait_ms)

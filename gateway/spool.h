@@ -21,7 +21,10 @@
 /* Spools the contract events of the array events on db, inside the
  * caller's transaction; *added and *duplicates (may be NULL) count them. */
 int gw_spool_add_in(sqlite3 *db, json_t *events, int *added, int *duplicates);
-/* The same in a transaction of its own; wakes the forwarder. */
+/* Spools one event, which it takes, inside the caller's transaction. */
+int gw_spool_add_one(sqlite3 *db, json_t *event);
+/* The same as gw_spool_add_in in a transaction of its own; wakes the
+ * forwarder. */
 int gw_spool_add(struct gw_app *app, json_t *events, int *added, int *duplicates);
 /* Events waiting, and inbound ones the server refused (kept for staff). */
 int gw_spool_counts(struct gw_app *app, int64_t *pending, int64_t *refused);

@@ -161,26 +161,6 @@ static int gw_twilio_build(const struct gw_app *app, struct gw_attempt *a,
 	return 0;
 }
 
-/* Sets the verdict from Twilio's error code, or from the HTTP status. */
-static void gw_twilio_verdict(long code, const char *message, long status,
-			      int64_t retry_after, struct gw_result *out)
-{
-	const struct gw_code *c = code ? gw_code_find(gw_twilio_codes, code) : NULL;
-	char num[24] = "";
-	if (code)
-		snprintf(num, sizeof num, "%ld", code);
-	if (c) {
-		gw_result_set(out, c->verdict, num, "%s", c->words);
-		out->retry_after = retry_after;
-		return;
-	}
-	gw_verdict_from_status(status, retry_after, out);
-	snprintf(out->error_code, sizeof out->error_code, "%s", num);
-	if (code && out->verdict == GW_FAILED)
-		snprintf(out->reason, sizeof out->reason, "refused by the provider: %.160s (%ld)",
-			 message ? message : "", code);
-}
-
 static void gw_twilio_parse(const struct gw_attempt *a, long status, const char *body,
 			    int64_t retry_after, struct gw_result *out)
 {
@@ -196,9 +176,10 @@ static void gw_twilio_parse(const struct gw_attempt *a, long status, const char 
 				      "the provider said yes (%ld) but gave no message id", status);
 		}
 	} else {
-		gw_twilio_verdict((long)json_integer_value(json_object_get(j, "code")),
-				  json_string_value(json_object_get(j, "message")), status,
-				  retry_after, out);
+		gw_verdict_from_code(gw_twilio_codes,
+				     (long)json_integer_value(json_object_get(j, "code")),
+				     json_string_value(json_object_get(j, "message")),
+				     "the provider", status, retry_after, out);
 	}
 	json_decref(j);
 }

@@ -106,18 +106,8 @@ int gw_http_dispatch(struct tp_http_request *req)
 	bool other_method = false;
 	const struct tp_route *route = tp_http_route(
 		req, gw_routes, sizeof gw_routes / sizeof gw_routes[0], &other_method);
-	if (!route)
-		return other_method
-			? tp_http_reply_error(req, 405, "method_not_allowed", "%s is not allowed here",
-					      req->method)
-			: tp_http_reply_error(req, 404, "not_found", "there is nothing at %s",
-					      req->path);
-	int r = route->handler(req);
-	if (r < 0 && !req->replied) {
-		tp_error("%s %s failed: %s", req->method, req->path, strerror(-r));
-		return tp_http_reply_error(req, 500, "internal", "something went wrong");
-	}
-	return 0;
+	/* A handler that fails without answering gets tp_http's 500. */
+	return route ? route->handler(req) : tp_http_reply_unrouted(req, other_method);
 }
 
 void gw_http_completed(struct tp_http_request *req, double seconds)

@@ -252,48 +252,16 @@ int main(int argc, char **argv)
 	pthread_cond_init(&app.wake_sender, NULL);
 	pthread_cond_init(&app.wake_sync, NULL);
 	tp_config_init(&app.config, kiosk_config_keys);
-	const char *config_file = getenv("TOUCHPOINT_KIOSK_CONFIG");
-	const char *data = NULL;
-	int i = 1, status = 2;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-			config_file = argv[++i];
-		} else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
-			data = argv[++i];
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			kiosk_usage(stdout);
-			status = 0;
-			goto out;
-		} else {
-			fprintf(stderr, "touchpoint-kiosk: unknown option '%s'\n\n", argv[i]);
-			kiosk_usage(stderr);
-			goto out;
-		}
-	}
-	if (config_file) {
-		char *err = NULL;
-		if (tp_config_load_file(&app.config, config_file, &err) < 0) {
-			fprintf(stderr, "touchpoint-kiosk: %s\n", err);
-			free(err);
-			goto out;
-		}
-	}
-	tp_config_load_env(&app.config, "TOUCHPOINT_KIOSK_");
-	if (data)
-		tp_config_set(&app.config, "data", data);
-	enum tp_log_level level;
-	if (tp_log_parse_level(tp_config_get(&app.config, "log_level"), &level) < 0) {
-		fprintf(stderr, "touchpoint-kiosk: log_level must be debug, info, warn or error\n");
+	static const struct tp_cli_start start = {
+		"touchpoint-kiosk", "TOUCHPOINT_KIOSK_", "--data", kiosk_usage,
+	};
+	int status;
+	int i = tp_cli_configure(&start, argc, argv, &app.config, &status);
+	if (i < 0)
 		goto out;
-	}
-	tp_log_set_level(level);
 	app.data_dir = tp_xstrdup(tp_config_get(&app.config, "data"));
 	app.assets = tp_xstrdup(tp_config_get(&app.config, "assets"));
 	app.staff_pin = tp_xstrdup(tp_config_get(&app.config, "staff_pin"));
-	if (i >= argc) {
-		kiosk_usage(stderr);
-		goto out;
-	}
 	tp_client_global_init();
 	const char *cmd = argv[i++];
 	if (strcmp(cmd, "pair") == 0) {

@@ -288,10 +288,7 @@ static void *kiosk_sender_main(void *arg)
 			kiosk_event_rejected(app, &ev, &resp);
 		} else {
 			char error[300];
-			if (resp.status)
-				snprintf(error, sizeof error, "the server answered %ld", resp.status);
-			else
-				snprintf(error, sizeof error, "no answer: %s", resp.error);
+			tp_client_why(&resp, error, sizeof error);
 			kiosk_event_retry(app, &ev, error, resp.retry_after);
 		}
 		tp_client_response_release(&resp);

@@ -410,11 +410,7 @@ int kiosk_ui_dispatch(struct tp_http_request *req)
 	const struct tp_route *route = tp_http_route(
 		req, kiosk_routes, sizeof kiosk_routes / sizeof kiosk_routes[0], &other_method);
 	if (!route)
-		return other_method
-			? tp_http_reply_error(req, 405, "method_not_allowed", "%s is not allowed here",
-					      req->method)
-			: tp_http_reply_error(req, 404, "not_found", "there is nothing at %s",
-					      req->path);
+		return tp_http_reply_unrouted(req, other_method);
 	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
 		const char *mark = tp_http_header(req, "X-Kiosk");
 		if (!mark || strcmp(mark, "1") != 0)

@@ -15,6 +15,7 @@
 #include "tp_client.h"
 #include "tp_log.h"
 #include "tp_time.h"
+#include "../support/gwtest.h"
 #include "../tap.h"
 
 #include <stdio.h>
@@ -29,20 +30,12 @@
 static struct gw_app app;
 static struct fk_provider *twilio, *meta;
 
-static const char *claim_json =
-	"{\"id\": 42, \"lease\": \"9f3c\", \"lease_until\": 1763900120, \"attempt\": 1,"
-	" \"channel\": \"whatsapp\", \"to\": \"+85291234567\", \"lang\": \"zh-HK\","
-	" \"body\": \"陳太你好，提提你 11月24日(二) 14:00 喺中心有約。回覆 1 確認，2 更改。\","
-	" \"whatsapp_template\": {\"name\": \"tp_reminder\", \"language\": \"zh_HK\","
-	"   \"params\": [\"陳太\", \"11月24日(二) 14:00\", \"中心\"]},"
-	" \"buttons\": [{\"id\": \"1\", \"title\": \"確認\"}, {\"id\": \"2\", \"title\": \"更改\"}],"
-	" \"window_open\": false, \"deliver_by\": 0}";
 
 static struct gw_message message(const char *channel, bool window_open, int id)
 {
 	struct gw_message m;
 	char err[200];
-	json_t *j = json_loads(claim_json, 0, NULL);
+	json_t *j = json_loads(ge_claim_example, 0, NULL);
 	json_object_set_new(j, "channel", json_string(channel));
 	json_object_set_new(j, "window_open", json_boolean(window_open));
 	json_object_set_new(j, "id", json_integer(id));

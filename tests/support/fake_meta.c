@@ -372,15 +372,8 @@ int fk_meta_handle(struct fk_provider *f, struct tp_http_request *req)
 }
 
 long fk_meta_inbound(struct fk_provider *f, const char *from, const char *text,
-		     const char *button, const char *id, bool bad_signature, char out_id[96])
+		     const char *button, const char *mid, bool bad_signature)
 {
-	char mid[96];
-	if (id)
-		snprintf(mid, sizeof mid, "%s", id);
-	else
-		fk_new_id(mid, sizeof mid, "wamid.HBgLin", 40);
-	if (out_id)
-		snprintf(out_id, 96, "%s", mid);
 	char ts[24];
 	snprintf(ts, sizeof ts, "%lld", (long long)tp_now());
 	json_t *msg = json_pack("{s:s, s:s, s:s}", "from", from + 1, "id", mid, "timestamp", ts);
@@ -400,13 +393,9 @@ long fk_meta_inbound(struct fk_provider *f, const char *from, const char *text,
 	tp_meta_signature(bad_signature ? "not-the-secret" : f->cfg.app_secret, body, strlen(body),
 			  sig);
 	char *header = tp_xasprintf("X-Hub-Signature-256: %s", sig);
-	pthread_mutex_lock(&f->lock);
-	char *post = tp_xasprintf("%s/webhooks/meta", f->post_base);
-	pthread_mutex_unlock(&f->lock);
-	long status = fk_post(post, body, "application/json", header);
+	long status = fk_post_gateway(f, "/webhooks/meta", body, "application/json", header);
 	if (status == 200)
 		fk_note_inbound(f, from, tp_now());
-	free(post);
 	free(header);
 	free(body);
 	return status;

@@ -350,16 +350,8 @@ int fk_twilio_handle(struct fk_provider *f, struct tp_http_request *req)
 }
 
 long fk_twilio_inbound(struct fk_provider *f, const char *from, const char *text,
-		       const char *button, bool whatsapp, const char *id, bool bad_signature,
-		       char out_id[96])
+		       const char *button, bool whatsapp, const char *sid, bool bad_signature)
 {
-	char sid[40];
-	if (id)
-		snprintf(sid, sizeof sid, "%s", id);
-	else
-		fk_new_id(sid, sizeof sid, "SM", 32);
-	if (out_id)
-		snprintf(out_id, 96, "%s", sid);
 	char to[40], fromv[40];
 	snprintf(to, sizeof to, "%s%s", whatsapp ? "whatsapp:" : "", f->cfg.own_number);
 	snprintf(fromv, sizeof fromv, "%s%s", whatsapp ? "whatsapp:" : "", from);
@@ -388,7 +380,6 @@ long fk_twilio_inbound(struct fk_provider *f, const char *from, const char *text
 	}
 	pthread_mutex_lock(&f->lock);
 	char *sign = tp_xasprintf("%s/webhooks/twilio", f->sign_base);
-	char *post = tp_xasprintf("%s/webhooks/twilio", f->post_base);
 	pthread_mutex_unlock(&f->lock);
 	char *sig = tp_twilio_signature(bad_signature ? "not-the-token" : f->cfg.auth_token, sign,
 					&form);
@@ -396,12 +387,12 @@ long fk_twilio_inbound(struct fk_provider *f, const char *from, const char *text
 	struct tp_buf body;
 	tp_buf_init(&body, 65536);
 	tp_urlform_encode(&form, &body);
-	long status = fk_post(post, tp_buf_str(&body), "application/x-www-form-urlencoded", header);
+	long status = fk_post_gateway(f, "/webhooks/twilio", tp_buf_str(&body),
+				      "application/x-www-form-urlencoded", header);
 	tp_buf_release(&body);
 	free(header);
 	free(sig);
 	free(sign);
-	free(post);
 	tp_urlform_release(&form);
 	return status;
 }

@@ -407,6 +407,17 @@ long fk_post(const char *url, const char *body, const char *content_type, const 
 	return status;
 }
 
+long fk_post_gateway(struct fk_provider *f, const char *path, const char *body,
+		     const char *content_type, const char *header)
+{
+	pthread_mutex_lock(&f->lock);
+	char *post = tp_xasprintf("%s%s", f->post_base, path);
+	pthread_mutex_unlock(&f->lock);
+	long status = fk_post(post, body, content_type, header);
+	free(post);
+	return status;
+}
+
 void fk_new_id(char *out, size_t len, const char *prefix, size_t hexdigits)
 {
 	unsigned char raw[32];
@@ -437,7 +448,15 @@ bool fk_is_e164(const char *s)
 long fk_inbound(struct fk_provider *f, const char *from, const char *text, const char *button,
 		bool whatsapp, const char *id, bool bad_signature, char out_id[96])
 {
-	if (f->cfg.kind == FK_TWILIO)
-		return fk_twilio_inbound(f, from, text, button, whatsapp, id, bad_signature, out_id);
-	return fk_meta_inbound(f, from, text, button, id, bad_signature, out_id);
+	char mid[96];
+	bool twilio = f->cfg.kind == FK_TWILIO;
+	if (id)
+		snprintf(mid, sizeof mid, "%s", id);
+	else
+		fk_new_id(mid, sizeof mid, twilio ? "SM" : "wamid.HBgLin", twilio ? 32 : 40);
+	if (out_id)
+		snprintf(out_id, 96, "%s", mid);
+	if (twilio)
+		return fk_twilio_inbound(f, from, text, button, whatsapp, mid, bad_signature);
+	return fk_meta_inbound(f, from, text, button, mid, bad_signature);
 }

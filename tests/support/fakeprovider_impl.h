@@ -73,6 +73,9 @@ void fk_queue_callback(struct fk_provider *f, const char *post_url, const char *
 /* Posts a webhook now; returns the HTTP status (0 when none). */
 long fk_post(const char *url, const char *body, const char *content_type,
 	     const char *header);
+/* Posts a webhook to the gateway's path now (post_base + path); the status. */
+long fk_post_gateway(struct fk_provider *f, const char *path, const char *body,
+		     const char *content_type, const char *header);
 /* Blocks a handler on a HOLD step until fk_release (or stop). */
 void fk_hold(struct fk_provider *f);
 /* "SM" + 32 hex digits, or "wamid." + 40 base32-ish characters. */
@@ -88,11 +91,11 @@ int64_t fk_last_inbound(struct fk_provider *f, const char *e164);
 int64_t fk_last_send_ms(struct fk_provider *f, const char *to);
 
 int fk_twilio_handle(struct fk_provider *f, struct tp_http_request *req);
+/* An inbound message with the provider id sid, posted now (fk_inbound). */
 long fk_twilio_inbound(struct fk_provider *f, const char *from, const char *text,
-		       const char *button, bool whatsapp, const char *id, bool bad_signature,
-		       char out_id[96]);
+		       const char *button, bool whatsapp, const char *sid, bool bad_signature);
 int fk_meta_handle(struct fk_provider *f, struct tp_http_request *req);
 long fk_meta_inbound(struct fk_provider *f, const char *from, const char *text,
-		     const char *button, const char *id, bool bad_signature, char out_id[96]);
+		     const char *button, const char *mid, bool bad_signature);
 
 #endif

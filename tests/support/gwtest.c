@@ -53,6 +53,24 @@ void ge_gateway_for(struct ge_world *w, struct rg_gateway *g)
 	rg_set(g, "clock_file", w->clk.path);
 }
 
+void ge_gateway_finish(struct rg_gateway *g)
+{
+	is_int(rg_stop(g), 0, "the gateway stops cleanly on SIGTERM");
+	if (getenv("TP_KEEP"))
+		diag("kept %s", g->dir);
+	else
+		rg_cleanup(g);
+}
+
+const char ge_claim_example[] =
+	"{\"id\": 42, \"lease\": \"9f3c\", \"lease_until\": 1763900120, \"attempt\": 1,"
+	" \"channel\": \"whatsapp\", \"to\": \"+85291234567\", \"lang\": \"zh-HK\","
+	" \"body\": \"陳太你好，提提你 11月24日(二) 14:00 喺中心有約。回覆 1 確認，2 更改。\","
+	" \"whatsapp_template\": {\"name\": \"tp_reminder\", \"language\": \"zh_HK\","
+	"   \"params\": [\"陳太\", \"11月24日(二) 14:00\", \"中心\"]},"
+	" \"buttons\": [{\"id\": \"1\", \"title\": \"確認\"}, {\"id\": \"2\", \"title\": \"更改\"}],"
+	" \"window_open\": false, \"deliver_by\": 1763910000}";
+
 int64_t ge_participant(struct ge_world *w, const char *alias, const char *phone,
 		       const char *channel)
 {

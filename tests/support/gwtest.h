@@ -30,6 +30,13 @@ void ge_finish(struct ge_world *w);
 /* Points g at the server, with the test clock and dev mode. */
 void ge_gateway_for(struct ge_world *w, struct rg_gateway *g);
 
+/* Stops g (checking it stops cleanly) and removes its folder, unless
+ * TP_KEEP is set (then says where it is, log and database). */
+void ge_gateway_finish(struct rg_gateway *g);
+/* The contract's example of a claimed message (GATEWAY-CONTRACT.md), with
+ * a template and two reply buttons, the window closed. */
+extern const char ge_claim_example[];
+
 int64_t ge_participant(struct ge_world *w, const char *alias, const char *phone,
 		       const char *channel);
 /* A one-off text to her that ignores quiet hours; its message id. */

@@ -1,5 +1,6 @@
 /* tp_cli: --help detection, the settings table of a usage text, making a
- * data folder (and its parent), and stop signals waited for, not fatal. */
+ * data folder (and its parent), stop signals waited for, not fatal, and
+ * the shared start of a daemon's command line (options, file, env). */
 #include "../tap.h"
 #include "tp_cli.h"
 
@@ -19,8 +20,73 @@ static void *send_term(void *arg)
 	return NULL;
 }
 
+static int usages;
+
+static void usage(FILE *out)
+{
+	(void)out;
+	usages++;
+}
+
+static void test_configure(void)
+{
+	static const struct tp_config_key keys[] = {
+		{ "data", "var/x", "folder" },
+		{ "listen", "127.0.0.1:1", "where" },
+		{ "log_level", "info", "level" },
+		{ NULL, NULL, NULL },
+	};
+	static const struct tp_cli_start start = { "tp-test", "TP_CLI_TEST_", "--data", usage };
+	char path[] = "/tmp/tp-cli-conf-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0 || write(fd, "listen = 10.0.0.1:9\ndata = from-file\n", 37) != 37)
+		bail_out("cannot write a config file");
+	close(fd);
+	struct tp_config c;
+	int status;
+
+	tp_config_init(&c, keys);
+	setenv("TP_CLI_TEST_LISTEN", "127.0.0.1:7", 1);
+	char *a[] = { "prog", "--config", path, "--data", "from-option", "serve", "x", NULL };
+	is_int(tp_cli_configure(&start, 7, a, &c, &status), 5, "the command's index");
+	is_str(tp_config_get(&c, "data"), "from-option", "--data beats the file");
+	is_str(tp_config_get(&c, "listen"), "127.0.0.1:7", "the environment beats the file");
+	unsetenv("TP_CLI_TEST_LISTEN");
+	tp_config_release(&c);
+
+	tp_config_init(&c, keys);
+	setenv("TP_CLI_TEST_CONFIG", path, 1);
+	char *b[] = { "prog", "status", NULL };
+	is_int(tp_cli_configure(&start, 2, b, &c, &status), 1, "no options: the command is first");
+	is_str(tp_config_get(&c, "data"), "from-file", "the file named by PREFIX CONFIG is read");
+	unsetenv("TP_CLI_TEST_CONFIG");
+	tp_config_release(&c);
+
+	char *d[] = { "prog", "--help", NULL };
+	char *e[] = { "prog", "--nope", "serve", NULL };
+	char *f[] = { "prog", "--data", "x", NULL };
+	char *g[] = { "prog", "--config", "/nonexistent/tp.conf", "serve", NULL };
+	tp_config_init(&c, keys);
+	usages = 0;
+	ok(tp_cli_configure(&start, 2, d, &c, &status) == -1 && status == 0 && usages == 1,
+	   "--help prints the usage and exits 0");
+	ok(tp_cli_configure(&start, 3, e, &c, &status) == -1 && status == 2 && usages == 2,
+	   "an unknown option: the usage, exit 2");
+	ok(tp_cli_configure(&start, 3, f, &c, &status) == -1 && status == 2 && usages == 3,
+	   "no command: the usage, exit 2");
+	ok(tp_cli_configure(&start, 4, g, &c, &status) == -1 && status == 2,
+	   "a config file that cannot be read: exit 2");
+	setenv("TP_CLI_TEST_LOG_LEVEL", "loud", 1);
+	ok(tp_cli_configure(&start, 2, b, &c, &status) == -1 && status == 2,
+	   "a log level that is not one: exit 2");
+	unsetenv("TP_CLI_TEST_LOG_LEVEL");
+	tp_config_release(&c);
+	unlink(path);
+}
+
 int main(void)
 {
+	test_configure();
 	char *a[] = { "serve", "--listen", "x" };
 	char *b[] = { "serve", "-h" };
 	char *c[] = { "import", "--help", "f" };

@@ -4,24 +4,17 @@
 #include "adapter.h"
 #include "message.h"
 #include "twilio.h"
+#include "../support/gwtest.h"
 #include "../tap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *claim_json =
-	"{\"id\": 42, \"lease\": \"9f3c\", \"lease_until\": 1763900120, \"attempt\": 1,"
-	" \"channel\": \"whatsapp\", \"to\": \"+85291234567\", \"lang\": \"zh-HK\","
-	" \"body\": \"陳太你好，提提你 11月24日(二) 14:00 喺中心有約。回覆 1 確認，2 更改。\","
-	" \"whatsapp_template\": {\"name\": \"tp_reminder\", \"language\": \"zh_HK\","
-	"   \"params\": [\"陳太\", \"11月24日(二) 14:00\", \"中心\"]},"
-	" \"buttons\": [{\"id\": \"1\", \"title\": \"確認\"}, {\"id\": \"2\", \"title\": \"更改\"}],"
-	" \"window_open\": false, \"deliver_by\": 1763910000}";
 
 static json_t *claim(void)
 {
-	return json_loads(claim_json, 0, NULL);
+	return json_loads(ge_claim_example, 0, NULL);
 }
 
 static void test_parse(void)

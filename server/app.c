@@ -97,11 +97,13 @@ void srv_request_completed(struct tp_http_request *req, double seconds)
 {
 	tp_metrics_request(req->route_name, req->method, req->status, seconds);
 	const struct srv_request *sr = req->user;
-	/* Reads that went well are routine (a kiosk polls every few seconds):
-	 * they are logged at debug level; changes and failures at info. */
-	enum tp_log_level level = req->status < 400 && (strcmp(req->method, "GET") == 0 ||
-							strcmp(req->method, "HEAD") == 0)
-		? TP_LOG_DEBUG : TP_LOG_INFO;
+	/* Reads that went well are routine (a kiosk polls every few seconds,
+	 * the gateway claims every two): they are logged at debug level;
+	 * changes and failures at info (what a claim hands out shows in the
+	 * results the gateway reports). */
+	bool poll = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0 ||
+		    strcmp(req->path, "/api/v1/gateway/claim") == 0;
+	enum tp_log_level level = req->status < 400 && poll ? TP_LOG_DEBUG : TP_LOG_INFO;
 	tp_log(level, "%s %s %d %.1fms %s", req->method, req->path, req->status,
 	       seconds * 1000, sr ? sr->actor.label : "-");
 }

@@ -158,6 +158,7 @@ test: deps
 	  TP_GATEWAY_BIN=$(abspath $(GATEWAY_BIN)) \
 	  TP_ASSETS=$(abspath assets) prove -f --exec '' $(TEST_BIN)
 	TP_SERVER_BIN=$(abspath $(SERVER_BIN)) TP_KIOSK_BIN=$(abspath $(KIOSK_BIN)) \
+	  TP_GATEWAY_BIN=$(abspath $(GATEWAY_BIN)) \
 	  TP_ASSETS=$(abspath assets) node --test tests/browser/
 
 bench: deps

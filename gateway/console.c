@@ -24,7 +24,9 @@ static int gw_console_deliver(struct gw_app *app, const struct gw_attempt *a,
 {
 	const struct gw_message *m = a->msg;
 	char *pid = tp_token_new("console-", 10);
-	char *buttons = a->form == GW_FORM_BUTTONS ? json_dumps(m->buttons, JSON_COMPACT) : NULL;
+	/* A template's quick replies show as buttons too, as on a phone. */
+	char *buttons = a->form != GW_FORM_TEXT && m->buttons ? json_dumps(m->buttons, JSON_COMPACT)
+							       : NULL;
 	sqlite3 *db;
 	int r = tp_db_writer_begin(&app->db, &db);
 	if (r == 0) {

@@ -3,8 +3,8 @@
 // line) in fresh temporary folders, an admin's API client, a kiosk paired
 // the way an admin pairs one, and headless Chromium.
 //
-// The binaries come from $TP_SERVER_BIN and $TP_KIOSK_BIN (build/ when
-// unset), the assets from $TP_ASSETS (./assets), Chromium from $CHROMIUM
+// The binaries come from $TP_SERVER_BIN, $TP_KIOSK_BIN and $TP_GATEWAY_BIN
+// (build/ when unset), the assets from $TP_ASSETS (./assets), Chromium from $CHROMIUM
 // (/usr/bin/chromium). Screenshots go to build/screenshots/.
 
 import { spawn, execFile } from 'node:child_process';
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVER_BIN = process.env.TP_SERVER_BIN || path.join(ROOT, 'build/touchpoint-server');
 export const KIOSK_BIN = process.env.TP_KIOSK_BIN || path.join(ROOT, 'build/touchpoint-kiosk');
+export const GATEWAY_BIN = process.env.TP_GATEWAY_BIN || path.join(ROOT, 'build/touchpoint-gateway');
 export const ASSETS = process.env.TP_ASSETS || path.join(ROOT, 'assets');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = path.join(ROOT, 'build/screenshots');
@@ -229,6 +230,25 @@ export class DemoServer {
   async stop() {
     await stopDaemon(this.server);
     if (this.dir && !process.env.TP_KEEP) await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+// The gateway on its console adapter beside a DemoServer, with a gateway
+// device of its own: what the server sends shows in its phone simulator.
+export class ConsoleGateway {
+  async start(demo) {
+    const device = await demo.admin.ok('POST', '/api/v1/devices', { name: 'Browser test gateway', kind: 'gateway' });
+    const dir = path.join(demo.dir, 'gateway');
+    this.gateway = await startDaemon(GATEWAY_BIN, ['--data', dir, 'serve', '--listen', '127.0.0.1:0'], {
+      TOUCHPOINT_GATEWAY_SERVER_URL: demo.url, TOUCHPOINT_GATEWAY_SERVER_TOKEN: device.token,
+      TOUCHPOINT_GATEWAY_ASSETS: ASSETS, TOUCHPOINT_GATEWAY_POLL_MS: '200',
+      TOUCHPOINT_GATEWAY_RECIPIENT_GAP_MS: '0', TOUCHPOINT_GATEWAY_LOG_LEVEL: 'info',
+    }, path.join(demo.dir, 'gateway.log'));
+    this.url = this.gateway.url;
+  }
+
+  async stop() {
+    await stopDaemon(this.gateway);
   }
 }
 

@@ -166,13 +166,15 @@ bench: deps
 	@for b in $(BENCH_BIN); do TP_SERVER_BIN=$(abspath $(SERVER_BIN)) \
 	  TP_ASSETS=$(abspath assets) TP_BENCH_DB=$(abspath $(BENCH_DB)) $$b || exit 1; done
 
-# libFuzzer targets need clang; each is built with the common library from source.
+# libFuzzer targets need clang; each is built with the common library from
+# source (fuzz_gw_* with the gateway's modules too).
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 fuzz:
 	@mkdir -p build-fuzz
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  case $$n in fuzz_gw_*) gw="-Igateway $(filter-out gateway/main.c,$(GATEWAY_SRC))";; *) gw=;; esac; \
 	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Icommon \
-	    $(PKG_CFLAGS) -o build-fuzz/$$n $$f $(COMMON_SRC) $(LDLIBS) || exit 1; \
+	    $(PKG_CFLAGS) -o build-fuzz/$$n $$f $(COMMON_SRC) $$gw $(LDLIBS) || exit 1; \
 	  mkdir -p build-fuzz/corpus-$$n; \
 	  build-fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-30} build-fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; \
 	done

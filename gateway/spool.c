@@ -1,6 +1,7 @@
 /* The event spool and its forwarder; see spool.h. */
 #include "spool.h"
 #include "pacing.h"
+#include "store.h"
 #include "tp_alloc.h"
 #include "tp_client.h"
 #include "tp_db.h"
@@ -193,7 +194,13 @@ static void *gw_forwarder_main(void *arg)
 	size_t one_by_one = 0;    /* after a 400 for a batch: find the bad event */
 	int64_t ids[GW_FORWARD_BATCH];
 	bool inbound[GW_FORWARD_BATCH];
+	int64_t next_prune = 0;
 	while (!gw_stopping(app)) {
+		if (tp_now_ms() >= next_prune) {
+			if (gw_store_prune(app, tp_now_ms()) < 0)
+				tp_warn("could not prune old rows from the gateway's database");
+			next_prune = tp_now_ms() + 3600 * 1000;
+		}
 		json_t *body;
 		size_t n = gw_spool_next(app, one_by_one ? 1 : GW_FORWARD_BATCH, &body, ids, inbound);
 		if (n == 0) {

@@ -76,3 +76,26 @@ void gw_store_close(struct gw_app *app)
 {
 	tp_db_writer_close(&app->db);
 }
+
+int gw_store_prune(struct gw_app *app, int64_t now_ms)
+{
+	const int64_t day = 86400 * 1000LL;
+	sqlite3 *db;
+	int r = tp_db_writer_begin(&app->db, &db);
+	if (r < 0)
+		return r;
+	r = tp_db_run(db, "DELETE FROM seen WHERE kind = 'status' AND first_ms < ?", "i",
+		      now_ms - 30 * day);
+	if (r == 0)
+		r = tp_db_run(db, "DELETE FROM seen WHERE first_ms < ?", "i", now_ms - 365 * day);
+	if (r == 0)
+		r = tp_db_run(db, "DELETE FROM intents WHERE outcome IS NOT NULL AND created_ms < ?"
+				  " AND message_id IN (SELECT message_id FROM reports WHERE"
+				  " state <> 'pending' AND created_at < ?)", "ii",
+			      now_ms - 180 * day, now_ms - 180 * day);
+	if (r == 0)
+		r = tp_db_run(db, "DELETE FROM reports WHERE state <> 'pending' AND created_at < ?"
+				  " AND NOT EXISTS (SELECT 1 FROM intents i WHERE"
+				  " i.message_id = reports.message_id)", "i", now_ms - 180 * day);
+	return tp_db_writer_end(&app->db, r);
+}

@@ -8,6 +8,7 @@
 #include "adapter.h"
 #include "message.h"
 #include "store.h"
+#include "tp_db.h"
 #include "transfer.h"
 #include "twilio.h"
 #include "../support/daemon.h"
@@ -379,6 +380,45 @@ static void test_unreachable(void)
 	gw_message_release(&m);
 }
 
+static int64_t count(const char *sql)
+{
+	int64_t n = -1;
+	tp_db_int(app.db.db, &n, sql, NULL);
+	return n;
+}
+
+static void test_prune(void)
+{
+	int64_t now = tp_now_ms(), day = 86400 * 1000LL;
+	tp_db_exec(app.db.db, "DELETE FROM seen; DELETE FROM intents; DELETE FROM reports");
+	tp_db_run(app.db.db, "INSERT INTO seen (provider, kind, provider_id, status, first_ms) VALUES"
+			     " ('meta', 'status', 'old', 'read', ?), ('meta', 'status', 'new', 'read', ?),"
+			     " ('meta', 'inbound', 'old-in', '', ?), ('meta', 'inbound', 'older-in', '', ?)",
+		  "iiii", now - 31 * day, now - day, now - 31 * day, now - 400 * day);
+	tp_db_run(app.db.db, "INSERT INTO intents (message_id, lease, provider, channel, form, to_number,"
+			     " created_at, created_ms, outcome) VALUES (1, 'l', 'meta', 'whatsapp', 'text',"
+			     " '+85291234567', 0, ?, 'sent'), (2, 'l', 'meta', 'whatsapp', 'text',"
+			     " '+85291234567', 0, ?, 'sent'), (3, 'l', 'meta', 'whatsapp', 'text',"
+			     " '+85291234567', 0, ?, 'sent')", "iii", now - 200 * day, now - 200 * day,
+		  now - day);
+	tp_db_run(app.db.db, "INSERT INTO reports (message_id, lease, outcome, body, created_at, state)"
+			     " VALUES (1, 'l', 'sent', '{}', ?, 'done'), (2, 'l', 'sent', '{}', ?, 'pending'),"
+			     " (3, 'l', 'sent', '{}', ?, 'done')", "iii", now - 200 * day, now - 200 * day,
+		  now - day);
+	is_int(gw_store_prune(&app, now), 0, "pruning runs");
+	is_int(count("SELECT count(*) FROM seen WHERE provider_id = 'old'"), 0,
+	       "a status seen a month ago is forgotten");
+	is_int(count("SELECT count(*) FROM seen WHERE provider_id IN ('new', 'old-in')"), 2,
+	       "a recent status and a month-old inbound message are remembered");
+	is_int(count("SELECT count(*) FROM seen WHERE provider_id = 'older-in'"), 0,
+	       "an inbound message seen over a year ago is forgotten");
+	is_int(count("SELECT count(*) FROM intents WHERE message_id = 1"), 0,
+	       "a send reported half a year ago goes");
+	is_int(count("SELECT count(*) FROM intents WHERE message_id IN (2, 3)"), 2,
+	       "one still to report stays, and a recent one");
+	is_int(count("SELECT count(*) FROM reports"), 2, "so do their reports");
+}
+
 int main(void)
 {
 	tp_log_set_level(TP_LOG_ERROR);   /* the fakes' dropped connections are meant */
@@ -415,6 +455,7 @@ int main(void)
 	test_meta_shapes();
 	test_meta_errors();
 	test_unreachable();
+	test_prune();
 	char last[300];
 	/* Exactly the two refusals the tests provoked: wrong credentials. */
 	is_int(fk_rejected(twilio, last, sizeof last), 1, "Twilio refused nothing else (%s)", last);

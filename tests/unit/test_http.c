@@ -52,9 +52,10 @@ static int h_item(struct tp_http_request *req)
 	}
 	if (strcmp(id, "cached") == 0)
 		tp_http_add_header(req, "Cache-Control", "max-age=60");
-	return tp_http_reply_json(req, 200, json_pack("{s:s, s:i, s:s?}", "id", id, "nparams",
+	return tp_http_reply_json(req, 200, json_pack("{s:s, s:i, s:s?, s:s}", "id", id, "nparams",
 						      (int)req->nparams, "lang",
-						      tp_http_query(req, "lang")));
+						      tp_http_query(req, "lang"), "target",
+						      req->target));
 }
 
 static int h_echo(struct tp_http_request *req)
@@ -332,6 +333,8 @@ static void test_routes(void)
 	is_str(jstr(r.json, "id", NULL), "42", "the path parameter reaches the handler");
 	is_int(json_integer_value(json_object_get(r.json, "nparams")), 1, "as the only one");
 	is_str(jstr(r.json, "lang", NULL), "zh-HK", "and the query is not part of it");
+	is_str(jstr(r.json, "target", NULL), "/items/42?lang=zh-HK",
+	       "the target is kept as it came, query included");
 	reply_free(&r);
 	check_done(requests_made, 200, "GET /items/42");
 	pthread_mutex_lock(&done.lock);
@@ -341,6 +344,7 @@ static void test_routes(void)
 	request("GET", "/items/caf%C3%A9", NO_BODY, NULL, 0, &r);
 	is_int(r.status, 200, "a percent-encoded path parameter");
 	is_str(jstr(r.json, "id", NULL), "café", "arrives decoded");
+	is_str(jstr(r.json, "target", NULL), "/items/caf%C3%A9", "while the target stays encoded");
 	reply_free(&r);
 	check_done(requests_made, 200, "GET /items/caf%C3%A9");
 

@@ -19,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SID "AC0123456789abcdef0123456789abcdef"
-
 static struct ge_world w;
 static struct rg_gateway gw;
 static struct fk_provider *meta, *tw;
@@ -175,27 +173,7 @@ static void test_killed_no_lookup(int64_t ada)
 int main(void)
 {
 	ge_start(&w);
-	meta = fk_start(&(struct fk_config){ .kind = FK_META, .phone_number_id = "1234567890",
-					     .access_token = "meta-token", .app_secret = "app-secret" });
-	tw = fk_start(&(struct fk_config){ .kind = FK_TWILIO, .account_sid = SID,
-					   .auth_token = "tw-token" });
-	fk_set_window(meta, FK_WINDOW_SYNC);
-	rg_prepare(&gw);
-	ge_gateway_for(&w, &gw);
-	rg_set(&gw, "whatsapp_adapter", "meta");
-	rg_set(&gw, "sms_adapter", "twilio");
-	rg_set(&gw, "meta_base_url", fk_base(meta));
-	rg_set(&gw, "meta_phone_number_id", "1234567890");
-	rg_set(&gw, "meta_access_token", "meta-token");
-	rg_set(&gw, "meta_app_secret", "app-secret");
-	rg_set(&gw, "meta_verify_token", "verify-me");
-	rg_set(&gw, "twilio_base_url", fk_base(tw));
-	rg_set(&gw, "twilio_account_sid", SID);
-	rg_set(&gw, "twilio_auth_token", "tw-token");
-	rg_set(&gw, "twilio_from", "+85230001234");
-	rg_start(&gw);
-	fk_set_gateway(meta, gw.base, NULL);
-	fk_set_gateway(tw, gw.base, NULL);
+	ge_start_both(&w, &gw, &meta, &tw);
 
 	int64_t ada = ge_participant(&w, "阿欣", "61234567", "whatsapp");
 	int64_t bo = ge_participant(&w, "Bo", "62345678", "whatsapp");

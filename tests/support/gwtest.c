@@ -53,6 +53,34 @@ void ge_gateway_for(struct ge_world *w, struct rg_gateway *g)
 	rg_set(g, "clock_file", w->clk.path);
 }
 
+void ge_start_both(struct ge_world *w, struct rg_gateway *g, struct fk_provider **meta,
+		   struct fk_provider **tw)
+{
+	static const char sid[] = "AC0123456789abcdef0123456789abcdef";
+	*meta = fk_start(&(struct fk_config){ .kind = FK_META, .phone_number_id = "1234567890",
+					      .access_token = "meta-token",
+					      .app_secret = "app-secret" });
+	*tw = fk_start(&(struct fk_config){ .kind = FK_TWILIO, .account_sid = sid,
+					    .auth_token = "tw-token" });
+	fk_set_window(*meta, FK_WINDOW_SYNC);
+	rg_prepare(g);
+	ge_gateway_for(w, g);
+	rg_set(g, "whatsapp_adapter", "meta");
+	rg_set(g, "sms_adapter", "twilio");
+	rg_set(g, "meta_base_url", fk_base(*meta));
+	rg_set(g, "meta_phone_number_id", "1234567890");
+	rg_set(g, "meta_access_token", "meta-token");
+	rg_set(g, "meta_app_secret", "app-secret");
+	rg_set(g, "meta_verify_token", "verify-me");
+	rg_set(g, "twilio_base_url", fk_base(*tw));
+	rg_set(g, "twilio_account_sid", sid);
+	rg_set(g, "twilio_auth_token", "tw-token");
+	rg_set(g, "twilio_from", "+85230001234");
+	rg_start(g);
+	fk_set_gateway(*meta, g->base, NULL);
+	fk_set_gateway(*tw, g->base, NULL);
+}
+
 void ge_gateway_finish(struct rg_gateway *g)
 {
 	is_int(rg_stop(g), 0, "the gateway stops cleanly on SIGTERM");

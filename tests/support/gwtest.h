@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fakeprovider.h"
 #include "rungateway.h"
 #include "testgateway.h"
 #include "testserver.h"
@@ -30,6 +31,11 @@ void ge_finish(struct ge_world *w);
 /* Points g at the server, with the test clock and dev mode. */
 void ge_gateway_for(struct ge_world *w, struct rg_gateway *g);
 
+/* Starts the fakes of both providers, Meta keeping the 24-hour window
+ * (refusing at once), and g on them: WhatsApp by Meta (verify token
+ * "verify-me"), SMS by Twilio (from +85230001234); both call g's webhooks. */
+void ge_start_both(struct ge_world *w, struct rg_gateway *g, struct fk_provider **meta,
+		   struct fk_provider **tw);
 /* Stops g (checking it stops cleanly) and removes its folder, unless
  * TP_KEEP is set (then says where it is, log and database). */
 void ge_gateway_finish(struct rg_gateway *g);

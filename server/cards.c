@@ -1,6 +1,7 @@
 /* Cards, card sheets and session QR codes; see cards.h. */
 #include "cards.h"
 #include "audit.h"
+#include "enrolments.h"
 #include "tp_alloc.h"
 #include "tp_buf.h"
 #include "tp_db.h"
@@ -173,15 +174,18 @@ int srv_group_cards_svg(struct tp_http_request *req)
 	if (!exists)
 		return tp_http_reply_error(req, 404, "not_found", "there is no group with id %s",
 					   req->params[0]);
+	/* The sheet is for today's members. */
+	char today[11];
+	tp_date_format_hk(tp_now(), today);
 	const int per_page = SRV_SHEET_COLS * SRV_SHEET_ROWS;
 	sqlite3_stmt *st;
 	r = tp_db_prepare(db, &st,
 			  "SELECT p.alias, c.token FROM enrolments e"
 			  " JOIN participants p ON p.id = e.participant_id AND p.archived_at IS NULL"
 			  " JOIN cards c ON c.participant_id = p.id AND c.revoked_at IS NULL"
-			  " WHERE e.group_id = ? AND e.archived_at IS NULL"
-			  " ORDER BY p.alias, p.id LIMIT ? OFFSET ?",
-			  "iIi", id, per_page, (int64_t)(page - 1) * per_page);
+			  " WHERE e.group_id = ?1 AND" SRV_ENROLMENT_ON("e", "?4")
+			  " ORDER BY p.alias, p.id LIMIT ?2 OFFSET ?3",
+			  "iIit", id, per_page, (int64_t)(page - 1) * per_page, today);
 	if (r < 0)
 		return r;
 	struct tp_buf svg;

@@ -6,6 +6,7 @@
  */
 #include "checkins.h"
 #include "audit.h"
+#include "enrolments.h"
 #include "sessions.h"
 #include "tp_alloc.h"
 #include "tp_db.h"
@@ -65,10 +66,12 @@ int srv_attendance_record(sqlite3 *w, int64_t session_id, int64_t participant_id
 		return 0;
 	if (r < 0 && r != -ENOENT)
 		return r;
+	/* Not a member on the session's day (never, or she had left): a walk-in. */
 	int64_t enrolled = 0;
 	r = tp_db_int(w, &enrolled,
 		      "SELECT count(*) FROM enrolments e JOIN sessions s ON s.group_id = e.group_id"
-		      " WHERE s.id = ? AND e.participant_id = ? AND e.archived_at IS NULL",
+		      " WHERE s.id = ? AND e.participant_id = ? AND"
+		      SRV_ENROLMENT_ON("e", SRV_SQL_HK_DAY("s.starts_at")),
 		      "ii", session_id, participant_id);
 	if (r < 0)
 		return r;
@@ -250,10 +253,14 @@ static int srv_checkin_participant(sqlite3 *w, struct srv_checkin *c)
 		srv_checkin_answer(c, 422, "unknown_card", c->card
 				   ? "this card is not known: please ask a worker"
 				   : "there is no such participant");
-	} else if (r == 1 && sqlite3_column_int(st, 2)) {
-		/* A revoked card names no one on the screen. */
+	} else if (r == 1 && sqlite3_column_int(st, 2) && c->card) {
+		/* A revoked card (or an archived person's) names no one on the
+		 * screen. */
 		srv_checkin_answer(c, 422, "revoked",
 				   "this card is no longer valid: please ask a worker");
+	} else if (r == 1 && sqlite3_column_int(st, 2)) {
+		srv_checkin_answer(c, 422, "archived",
+				   "this participant is archived: restore her to sign her in");
 	} else if (r == 1) {
 		c->participant_id = sqlite3_column_int64(st, 0);
 		json_object_set_new(c->reply, "participant",
@@ -581,14 +588,18 @@ int srv_session_roster(struct tp_http_request *req)
 		json_decref(session);
 		return r;
 	}
-	/* Everyone enrolled, then walk-ins; with how and when each arrived. */
+	/* Everyone enrolled on the session's day (not left by then, not
+	 * archived), then walk-ins; with how and when each arrived. Whoever
+	 * signed in stays, whatever happened to her since. */
 	sqlite3_stmt *st;
 	r = tp_db_prepare(db, &st,
 			  "SELECT p.id, p.alias, p.ref, a.id, a.method, a.walk_in, a.scanned_at,"
 			  "       a.recorded_at, e.id IS NOT NULL"
 			  " FROM participants p"
 			  " LEFT JOIN enrolments e ON e.participant_id = p.id AND e.group_id = ?1"
-			  "      AND e.archived_at IS NULL"
+			  "      AND p.archived_at IS NULL AND"
+			  SRV_ENROLMENT_ON("e", SRV_SQL_HK_DAY(
+				  "(SELECT starts_at FROM sessions WHERE id = ?2)"))
 			  " LEFT JOIN attendance a ON a.participant_id = p.id AND a.session_id = ?2"
 			  "      AND a.undone_at IS NULL"
 			  " WHERE e.id IS NOT NULL OR a.id IS NOT NULL"

@@ -20,18 +20,28 @@ static int srv_enrolment_check(struct srv_write *wr)
 		return tp_error_set(wr->e, 400, "invalid_field", "left_on",
 				    "is before enrolled_on");
 	if (!wr->id) {
-		int64_t archived = 0;
-		int r = tp_db_int(wr->w, &archived,
-				  "SELECT archived_at IS NOT NULL FROM enrolments"
-				  " WHERE group_id = ? AND participant_id = ?", "ii",
-				  json_integer_value(json_object_get(wr->row, "group_id")),
-				  json_integer_value(json_object_get(wr->row, "participant_id")));
-		if (r == 0)
-			return tp_error_set(wr->e, 409, "conflict", "participant_id",
-					    archived ? "left this group before: restore that "
-						       "enrolment instead"
-						     : "is already enrolled in this group");
-		if (r != -ENOENT)
+		sqlite3_stmt *st;
+		int r = tp_db_prepare(wr->w, &st,
+				      "SELECT archived_at IS NOT NULL, left_on FROM enrolments"
+				      " WHERE group_id = ? AND participant_id = ?", "ii",
+				      json_integer_value(json_object_get(wr->row, "group_id")),
+				      json_integer_value(json_object_get(wr->row, "participant_id")));
+		if (r < 0)
+			return r;
+		r = tp_db_step(st);
+		if (r == 1 && sqlite3_column_int(st, 0))
+			r = tp_error_set(wr->e, 409, "conflict", "participant_id",
+					 "was enrolled in this group before: restore that "
+					 "enrolment instead");
+		else if (r == 1 && !tp_db_col_null(st, 1))
+			r = tp_error_set(wr->e, 409, "conflict", "participant_id",
+					 "left this group on %s: clear that enrolment's "
+					 "left_on to take her back", tp_db_col_text(st, 1));
+		else if (r == 1)
+			r = tp_error_set(wr->e, 409, "conflict", "participant_id",
+					 "is already enrolled in this group");
+		sqlite3_finalize(st);
+		if (r < 0)
 			return r;
 	}
 	return 0;
@@ -43,7 +53,7 @@ static int srv_enrolment_decorate(sqlite3 *db, int64_t id, json_t *obj,
 	(void)actor;
 	sqlite3_stmt *st;
 	int r = tp_db_prepare(db, &st,
-			      "SELECT p.alias, g.name FROM enrolments e"
+			      "SELECT p.alias, g.name, p.archived_at IS NOT NULL FROM enrolments e"
 			      " JOIN participants p ON p.id = e.participant_id"
 			      " JOIN groups g ON g.id = e.group_id WHERE e.id = ?", "i", id);
 	if (r < 0)
@@ -51,6 +61,9 @@ static int srv_enrolment_decorate(sqlite3 *db, int64_t id, json_t *obj,
 	if ((r = tp_db_step(st)) == 1) {
 		json_object_set_new(obj, "alias", json_string(tp_db_col_text(st, 0)));
 		json_object_set_new(obj, "group_name", json_string(tp_db_col_text(st, 1)));
+		/* Archived people keep their enrolments but are off every roster. */
+		json_object_set_new(obj, "participant_archived",
+				    json_boolean(sqlite3_column_int(st, 2)));
 	}
 	sqlite3_finalize(st);
 	return r < 0 ? r : 0;
@@ -73,5 +86,5 @@ const struct srv_resource srv_enrolments = {
 	.fields = srv_enrolment_fields,
 	.before_write = srv_enrolment_check,
 	.decorate = srv_enrolment_decorate,
-	.computed = (const char *const[]){ "alias", "group_name", NULL },
+	.computed = (const char *const[]){ "alias", "group_name", "participant_archived", NULL },
 };

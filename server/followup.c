@@ -1,5 +1,6 @@
 /* The follow-up list; see followup.h. */
 #include "followup.h"
+#include "enrolments.h"
 #include "audit.h"
 #include "paging.h"
 #include "tp_db.h"
@@ -37,7 +38,7 @@ static const char srv_followup_sql[] =
 	" FROM g JOIN sessions s1 ON s1.id = g.s1 JOIN sessions s2 ON s2.id = g.s2"
 	" JOIN enrolments e ON e.group_id = g.id"
 	" JOIN participants pt ON pt.id = e.participant_id"
-	" WHERE e.archived_at IS NULL AND (e.left_on IS NULL OR e.left_on > ?4)"
+	" WHERE" SRV_ENROLMENT_ON("e", "?4")
 	"   AND pt.archived_at IS NULL"
 	"   AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.participant_id = e.participant_id"
 	"     AND a.session_id IN (g.s1, g.s2) AND a.undone_at IS NULL)"

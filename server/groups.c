@@ -1,26 +1,32 @@
 /* The group resource; see groups.h. */
 #include "groups.h"
+#include "enrolments.h"
 #include "forms.h"
 #include "tp_db.h"
+#include "tp_time.h"
 
 const char *const srv_group_kinds[] = {
 	"counselling", "family", "parent_child", "education", "peer_support", "other", NULL,
 };
 
-/* Adds the programme's name and the counts a worker looks for. */
+/* Adds the programme's name and the counts a worker looks for: members
+ * today (not left, not archived) and sessions planned. */
 static int srv_group_decorate(sqlite3 *db, int64_t id, json_t *obj,
 			      const struct srv_actor *actor)
 {
 	(void)actor;
+	char today[11];
+	tp_date_format_hk(tp_now(), today);
 	sqlite3_stmt *st;
 	int r = tp_db_prepare(db, &st,
 			      "SELECT p.name,"
-			      " (SELECT count(*) FROM enrolments e WHERE e.group_id = g.id"
-			      "   AND e.archived_at IS NULL),"
+			      " (SELECT count(*) FROM enrolments e JOIN participants pt"
+			      "   ON pt.id = e.participant_id AND pt.archived_at IS NULL"
+			      "   WHERE e.group_id = g.id AND" SRV_ENROLMENT_ON("e", "?2") "),"
 			      " (SELECT count(*) FROM sessions s WHERE s.group_id = g.id"
 			      "   AND s.archived_at IS NULL AND s.status = 'planned')"
 			      " FROM groups g JOIN programmes p ON p.id = g.programme_id"
-			      " WHERE g.id = ?", "i", id);
+			      " WHERE g.id = ?1", "it", id, today);
 	if (r < 0)
 		return r;
 	if ((r = tp_db_step(st)) == 1) {

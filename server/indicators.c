@@ -17,7 +17,8 @@
  *   as two would overstate the output to the funder. `sessions` is the
  *   number held (ended or not), so a short session shows there.
  * - enrolled (招收): enrolments live at some time in the period
- *   (enrolled_on <= last day, left_on empty or >= first day); distinct
+ *   (enrolled_on <= last day, left_on empty or after the first day: left_on
+ *   is the day she left, from which she is not a member); distinct
  *   people, so a participant enrolled in two groups is one at the kind and
  *   programme level and one in each group.
  * - retention: enrolments whose participant attended at least the group's
@@ -334,7 +335,7 @@ static const char sql_attendance[] =
 static const char sql_enrolments[] =
 	"SELECT e.group_id, e.participant_id FROM groups g CROSS JOIN enrolments e"
 	" WHERE" IN_SCOPE " AND e.group_id = g.id AND e.archived_at IS NULL"
-	" AND e.enrolled_on <= ?6 AND (e.left_on IS NULL OR e.left_on >= ?5)";
+	" AND e.enrolled_on <= ?6 AND (e.left_on IS NULL OR e.left_on > ?5)";
 /* Responses: group id (NULL without a session), form, participant, phase,
  * answers, time, id, whether it has no session, and the session's venue
  * (the venue cut is made on them in read_responses). Every programme: the

@@ -1,5 +1,6 @@
 /* The kiosk's download; see kiosk_sync.h. */
 #include "kiosk_sync.h"
+#include "enrolments.h"
 #include "sessions.h"
 #include "tp_alloc.h"
 #include "tp_db.h"
@@ -47,15 +48,18 @@ static int srv_query_days(struct tp_http_request *req, int64_t *days, struct tp_
 	return 0;
 }
 
-/* Adds the enrolled and signed-in people of one session to s. */
+/* Adds the people enrolled on the session's day (not left by then) and
+ * those signed in to s. */
 static int srv_roster_people(sqlite3 *db, int64_t session, int64_t group, json_t *s)
 {
 	sqlite3_stmt *st;
 	int r = tp_db_prepare(db, &st,
 			      "SELECT p.id, p.alias FROM enrolments e"
 			      " JOIN participants p ON p.id = e.participant_id"
-			      " WHERE e.group_id = ? AND e.archived_at IS NULL AND p.archived_at IS NULL"
-			      " ORDER BY p.alias, p.id", "i", group);
+			      " WHERE e.group_id = ?1 AND p.archived_at IS NULL AND"
+			      SRV_ENROLMENT_ON("e", SRV_SQL_HK_DAY(
+				      "(SELECT starts_at FROM sessions WHERE id = ?2)"))
+			      " ORDER BY p.alias, p.id", "ii", group, session);
 	if (r < 0)
 		return r;
 	json_t *enrolled = json_array();

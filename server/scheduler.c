@@ -1,6 +1,7 @@
 /* Reminder schedules and the scheduler; see scheduler.h. */
 #include "scheduler.h"
 #include "conversation.h"
+#include "enrolments.h"
 #include "messages.h"
 #include "templates.h"
 #include "tp_alloc.h"
@@ -310,8 +311,8 @@ int srv_reminder_check(sqlite3 *db, int64_t id, int64_t now, const char **why,
 		r = tp_db_prepare(db, &st, "SELECT s.archived_at IS NOT NULL OR s.status = 'cancelled',"
 					   " s.starts_at, (SELECT count(*) FROM enrolments e WHERE"
 					   " e.group_id = s.group_id AND e.participant_id = ? AND"
-					   " e.archived_at IS NULL AND e.reminders = 1 AND (e.left_on IS"
-					   " NULL OR e.left_on >= date(s.starts_at + 28800, 'unixepoch')))"
+					   " e.reminders = 1 AND"
+					   SRV_ENROLMENT_ON("e", SRV_SQL_HK_DAY("s.starts_at")) ")"
 					   " FROM sessions s WHERE s.id = ?", "ii", pid, session);
 		if (r < 0)
 			return r;
@@ -393,9 +394,9 @@ int srv_scheduler_run(sqlite3 *w, int64_t now)
 			  " JOIN enrolments e ON e.group_id = g.id"
 			  " JOIN participants p ON p.id = e.participant_id"
 			  " WHERE s.archived_at IS NULL AND s.status = 'planned' AND g.archived_at IS NULL"
-			  " AND e.archived_at IS NULL AND e.reminders = 1"
-			  " AND e.enrolled_on <= date(s.starts_at + 28800, 'unixepoch')"
-			  " AND (e.left_on IS NULL OR e.left_on >= date(s.starts_at + 28800, 'unixepoch'))"
+			  " AND e.reminders = 1"
+			  " AND e.enrolled_on <= " SRV_SQL_HK_DAY("s.starts_at")
+			  " AND" SRV_ENROLMENT_ON("e", SRV_SQL_HK_DAY("s.starts_at"))
 			  " AND p.archived_at IS NULL AND p.opted_out_at IS NULL AND p.consent = 1"
 			  " AND p.channel != 'none' AND p.phone IS NOT NULL"
 			  " AND s.starts_at > ? AND s.starts_at <= ?", "ii", now, now + srv_horizon);

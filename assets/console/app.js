@@ -7,6 +7,7 @@ import './pages/today.js';
 import './pages/participants.js';
 import './pages/participant.js';
 import './pages/groups.js';
+import './pages/programmes.js';
 import './pages/group.js';
 import './pages/term.js';
 import './pages/session.js';

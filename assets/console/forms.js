@@ -5,7 +5,9 @@
 // form's key until it is saved, so changing the language, an ended sign-in
 // or going to another page and back loses nothing. Drafts live in memory
 // only (never in storage: phone numbers stay off the disk) and are dropped
-// at sign-out.
+// at sign-out. A page may keep more of its own under the form's key
+// (keepDraft, keptDraft: the dates unticked in a term plan), kept and
+// dropped with the fields.
 //
 //   const f = form({
 //     key: 'participant-new',
@@ -30,14 +32,28 @@ import { el } from './dom.js';
 import { addStrings, t } from './i18n.js';
 
 const drafts = new Map(); // form key -> {name: value}
+const extras = new Map(); // form key -> {name: what the page keeps beside the fields}
 let formSeq = 0;
 
 export function clearDrafts() {
   drafts.clear();
+  extras.clear();
 }
 
 export function dropDraft(key) {
   drafts.delete(key);
+  extras.delete(key);
+}
+
+// Keeps value (plain data) under the form's key until the form is saved,
+// dropped or the person signs out.
+export function keepDraft(key, name, value) {
+  extras.set(key, { ...(extras.get(key) || {}), [name]: value });
+}
+
+// What keepDraft kept, or undefined.
+export function keptDraft(key, name) {
+  return extras.get(key)?.[name];
 }
 
 const PHONE_RE = /^(\+[1-9][\d ()-]{6,20}|(\+?852[ -]?)?\d{4}[ -]?\d{4})$/;
@@ -195,7 +211,7 @@ export function form({ key, fields, initial = {}, submit = 'save', onSubmit, onI
     button.textContent = t('saving');
     try {
       const message = await onSubmit(vals, self);
-      drafts.delete(key);
+      dropDraft(key);
       if (message) setStatus('ok', message);
     } catch (err) {
       showServerError(err);

@@ -1,7 +1,16 @@
 // Small pieces of the page, and words, that several pages share.
 
+import { errorText, isQuiet } from './api.js';
 import { el } from './dom.js';
 import { addStrings, t } from './i18n.js';
+
+// Says in a list's status line that it could not load (nothing when the
+// sign-in form is already up over the page).
+export function showLoadFailed(status, err) {
+  if (isQuiet(err)) return;
+  status.classList.add('is-error');
+  status.textContent = t('load_failed', { msg: errorText(err) });
+}
 
 // True while a session is on (not cancelled, between its start and end).
 export function nowOn(s) {
@@ -28,6 +37,7 @@ export function sessionBadge(s) {
 addStrings({
   'zh-HK': {
     cancelled: '已取消',
+    archived_badge: '已封存',
     now_on: '進行中',
     nav_today: '今日',
     nav_participants: '參加者',
@@ -71,6 +81,7 @@ addStrings({
   },
   en: {
     cancelled: 'Cancelled',
+    archived_badge: 'Archived',
     now_on: 'Now',
     nav_today: 'Today',
     nav_participants: 'Participants',

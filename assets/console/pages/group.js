@@ -4,7 +4,8 @@
 
 import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, list, post, query } from '../api.js';
-import { el, fill, hkTime, phoneTail, printLink } from '../dom.js';
+import { el, fill, hkTime, hkToday, phoneTail, printLink } from '../dom.js';
+import { hasLeft, leaveControl, membershipFacts, rejoinButton } from '../membership.js';
 import { addStrings, collator, shortDate, t, tCode } from '../i18n.js';
 import { sessionBadge } from '../widgets.js';
 
@@ -66,21 +67,38 @@ function mount(view, params, ctx) {
       rows.length ? el('ol', { className: 'plain-list session-rows' }, rows) : el('p', { className: 'muted' }, t('no_sessions')));
   }
 
+  // Members today, then those who left or were archived (kept, with the
+  // day they left: her history is still the group's).
   function membersPanel(g, enrolments) {
     enrolments.sort((a, b) => collator().compare(a.alias || '', b.alias || ''));
-    const rows = enrolments.map((e) => el('li', { className: 'result-row' },
+    const today = hkToday();
+    const worker = ctx.can('worker') && !g.archived_at;
+    const status = el('p', { className: 'section-status', role: 'status' });
+    const current = enrolments.filter((e) => !hasLeft(e, today) && !e.participant_archived);
+    const former = enrolments.filter((e) => !current.includes(e));
+    const row = (e, action) => el('li', { className: 'result-row', dataset: { pid: e.participant_id } },
       el('div', { className: 'result-info' },
         el('a', { className: 'alias', href: href('/participants/' + e.participant_id) }, e.alias),
-        el('span', { className: 'result-facts' }, t('enrolled_on', { d: shortDate(e.enrolled_on) })))));
+        el('span', { className: 'result-facts' }, membershipFacts(e, today),
+          e.participant_archived ? el('span', { className: 'badge badge-cancelled' }, t('archived_badge')) : null)),
+      action);
+    const currentRows = current.map((e) => row(e, worker ? leaveControl(e, e.alias, load) : null));
+    const formerRows = former.map((e) => row(e, worker && !e.participant_archived
+      ? rejoinButton(e, e.alias, load, (err) => { if (!isQuiet(err)) status.textContent = errorText(err); }) : null));
     return el('section', { className: 'panel', dataset: { testid: 'group-members' } },
-      el('div', { className: 'section-head' }, el('h2', {}, t('group_members')), el('span', { className: 'section-sub' }, t('enrolled_n', { n: enrolments.length }))),
-      ctx.can('worker') && !g.archived_at ? enrolBox(g, enrolments) : null,
-      rows.length ? el('ul', { className: 'plain-list member-list' }, rows) : el('p', { className: 'muted' }, t('no_members')));
+      el('div', { className: 'section-head' }, el('h2', {}, t('group_members')), el('span', { className: 'section-sub' }, t('enrolled_n', { n: current.length }))),
+      worker ? enrolBox(g, enrolments) : null,
+      status,
+      currentRows.length ? el('ul', { className: 'plain-list member-list', dataset: { testid: 'members-current' } }, currentRows)
+        : el('p', { className: 'muted' }, t('no_members')),
+      formerRows.length ? el('div', { dataset: { testid: 'members-former' } },
+        el('h3', { className: 'section-sub former-head' }, t('former_members', { n: formerRows.length })),
+        el('ul', { className: 'plain-list member-list is-former' }, formerRows)) : null);
   }
 
   // Find someone and enrol her in this group.
   function enrolBox(g, enrolments) {
-    const taken = new Set(enrolments.map((e) => e.participant_id));
+    const taken = new Map(enrolments.map((e) => [e.participant_id, e]));
     const input = el('input', { id: 'enrol-q', type: 'search', autocomplete: 'off', maxlength: 100, placeholder: t('search_label') });
     const results = el('ul', { className: 'plain-list', dataset: { testid: 'enrol-results' } });
     const status = el('p', { className: 'section-status', role: 'status' });
@@ -100,7 +118,7 @@ function mount(view, params, ctx) {
             el('span', { className: 'alias' }, p.alias),
             el('span', { className: 'result-facts' }, [p.ref, phoneTail(p.phone) ? t('phone_tail', { d: phoneTail(p.phone) }) : null].filter(Boolean).join(' · '))),
           taken.has(p.id)
-            ? el('span', { className: 'muted' }, t('already_member'))
+            ? el('span', { className: 'muted' }, hasLeft(taken.get(p.id)) ? t('left_see_below') : t('already_member'))
             : el('button', {
               type: 'button', className: 'btn btn-primary', 'aria-label': t('enrol_in_button') + ': ' + p.alias,
               onClick: async (ev) => {
@@ -141,6 +159,8 @@ addStrings({
     no_members: '未有組員。',
     enrol_someone: '加入組員（搜尋稱呼、編號或電話尾號）',
     already_member: '已是組員',
+    left_see_below: '已退出：可在下面「以往的組員」重新加入',
+    former_members: '以往的組員（{n}）',
   },
   en: {
     term_planned: '{n} sessions are planned.',
@@ -151,5 +171,7 @@ addStrings({
     no_members: 'Nobody is enrolled yet.',
     enrol_someone: 'Enrol someone (search alias, ref or phone digits)',
     already_member: 'Already a member',
+    left_see_below: 'Left: take her back under “Former members” below',
+    former_members: 'Former members ({n})',
   },
 });

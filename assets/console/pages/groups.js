@@ -7,7 +7,7 @@ import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, list, patch, post } from '../api.js';
 import { el, fill, printLink } from '../dom.js';
 import { form } from '../forms.js';
-import '../widgets.js'; // the words pages share
+import { showLoadFailed } from '../widgets.js'; // and the words pages share
 import { addStrings, collator, getLang, t, tCode } from '../i18n.js';
 
 export const GROUP_KINDS = ['counselling', 'family', 'parent_child', 'education', 'peer_support', 'other'];
@@ -28,7 +28,8 @@ function mountList(view, params, ctx) {
   const rows = el('ul', { className: 'plain-list group-list', dataset: { testid: 'groups' } });
   view.append(el('section', { className: 'panel' },
     el('div', { className: 'section-head' }, el('h1', {}, t('groups_title')),
-      ctx.can('worker') ? el('a', { className: 'btn btn-primary head-action', href: href('/groups/new') }, t('group_new')) : null),
+      el('a', { className: 'btn btn-secondary head-action', href: href('/programmes') }, t('programmes_link')),
+      ctx.can('worker') ? el('a', { className: 'btn btn-primary', href: href('/groups/new') }, t('group_new')) : null),
     status, rows));
   async function load() {
     try {
@@ -38,9 +39,7 @@ function mountList(view, params, ctx) {
       status.textContent = items.length ? '' : t('groups_empty');
       fill(rows, items.map((g) => groupRow(g, ctx)));
     } catch (err) {
-      if (isQuiet(err)) return;
-      status.classList.add('is-error');
-      status.textContent = t('load_failed', { msg: errorText(err) });
+      showLoadFailed(status, err);
     }
   }
   load();
@@ -80,7 +79,8 @@ function mountGroupForm(view, params, ctx) {
     status.remove();
     programmes.sort((a, b) => collator().compare(a.name, b.name));
     if (!programmes.length) {
-      panel.append(el('p', { className: 'notice notice-warn' }, t('no_programmes')));
+      panel.append(el('p', { className: 'notice notice-warn' }, t('no_programmes')),
+        el('p', {}, el('a', { className: 'btn btn-primary', href: href('/programmes/new') }, t('programme_new'))));
       return;
     }
     const initial = group
@@ -123,7 +123,8 @@ addStrings({
     f_group_name: '小組名稱',
     h_retention_n: '出席最少這麼多節才算持續參與（資助指標用，一般為 3）。',
     f_feedback_form: '簽到後的意見表',
-    no_programmes: '未有計劃。請先以匯入功能加入計劃。',
+    no_programmes: '未有計劃。每個小組都屬於一個計劃，請先新增計劃。',
+    programmes_link: '計劃',
   },
   en: {
     groups_title: 'Groups',
@@ -133,6 +134,7 @@ addStrings({
     f_group_name: 'Name',
     h_retention_n: 'Attending at least this many sessions counts as staying (for the funder; usually 3).',
     f_feedback_form: 'Feedback form after sign-in',
-    no_programmes: 'There is no programme yet. Import programmes first.',
+    no_programmes: 'There is no programme yet. Every group belongs to one: add a programme first.',
+    programmes_link: 'Programmes',
   },
 });

@@ -1,13 +1,17 @@
 // One participant: enrol someone new, edit her, her page (details, groups,
 // attendance), and her QR card: a printable page whose QR carries only her
 // card token, and a reissue for a lost card (the old one stops at once).
+// From her page a worker takes her out of a group (membership.js) and
+// archives her, in two steps: her card stops at once and she leaves every
+// roster, nothing is deleted, and restoring her brings it all back.
 
 import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, list, patch, post, query } from '../api.js';
-import { el, fill, hkDay, hkTime } from '../dom.js';
+import { el, fill, hkDay, hkTime, hkToday } from '../dom.js';
 import { OPEN, appointmentCard } from '../appointment-card.js';
 import { messageItem } from '../message-item.js';
 import { form } from '../forms.js';
+import { hasLeft, leaveControl, membershipFacts, rejoinButton } from '../membership.js';
 import '../widgets.js'; // the words pages share
 import { addStrings, collator, dateTime, shortDate, t, tCode } from '../i18n.js';
 
@@ -130,10 +134,14 @@ function mountPage(view, params, ctx) {
     const actions = worker && !p.archived_at ? el('div', { className: 'toolbar' },
       el('a', { className: 'btn btn-primary', href: href('/participants/' + p.id + '/card') }, t('print_card')),
       el('a', { className: 'btn btn-secondary', href: href('/participants/' + p.id + '/edit') }, t('edit')),
-      reissueButton(p)) : null;
+      reissueButton(p), archiveButton(p)) : null;
     return el('section', { className: 'panel' },
-      el('div', { className: 'section-head' }, el('h1', { dataset: { testid: 'alias' } }, p.alias), el('span', { className: 'ref' }, p.ref || '')),
+      el('div', { className: 'section-head' }, el('h1', { dataset: { testid: 'alias' } }, p.alias), el('span', { className: 'ref' }, p.ref || ''),
+        p.archived_at ? el('span', { className: 'badge badge-cancelled' }, t('archived_badge')) : null),
       fresh ? el('p', { className: 'notice notice-ok' }, t('enrolled_ok', { alias: p.alias })) : null,
+      p.archived_at ? el('div', { className: 'notice notice-warn', dataset: { testid: 'archived' } },
+        el('p', {}, t('archived_on', { d: dateTime(p.archived_at) })),
+        worker ? restoreButton(p) : null) : null,
       notice,
       el('dl', { className: 'facts' },
         'phone' in p ? fact('f_phone', p.phone || t('no_phone'), 'phone') : null,
@@ -169,16 +177,82 @@ function mountPage(view, params, ctx) {
     return button;
   }
 
+  // Two steps, like the reissue: the first press says what archiving does,
+  // the second does it (or Cancel leaves her as she is).
+  function archiveButton(p) {
+    const button = el('button', { type: 'button', className: 'btn btn-secondary danger-text', dataset: { action: 'archive' } }, t('archive_button'));
+    const cancel = el('button', { type: 'button', className: 'btn btn-secondary', hidden: true, dataset: { action: 'archive-cancel' } }, t('cancel'));
+    let armed = false;
+    cancel.addEventListener('click', () => {
+      armed = false;
+      cancel.hidden = true;
+      button.className = 'btn btn-secondary danger-text';
+      button.textContent = t('archive_button');
+      fill(notice);
+      button.focus();
+    });
+    button.addEventListener('click', async () => {
+      if (!armed) {
+        armed = true;
+        cancel.hidden = false;
+        button.className = 'btn btn-danger';
+        button.textContent = t('archive_confirm');
+        fill(notice, el('p', { className: 'notice notice-warn', role: 'alert' }, t('archive_warning', { alias: p.alias })));
+        return;
+      }
+      button.disabled = true;
+      try {
+        await post('/api/v1/participants/' + p.id + '/archive');
+        fill(notice);
+        await load();
+      } catch (err) {
+        button.disabled = false;
+        if (!isQuiet(err)) fill(notice, el('p', { className: 'notice notice-error', role: 'alert' }, errorText(err)));
+      }
+    });
+    return [button, cancel];
+  }
+
+  function restoreButton(p) {
+    const button = el('button', { type: 'button', className: 'btn btn-primary', dataset: { action: 'restore' } }, t('restore_button'));
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await post('/api/v1/participants/' + p.id + '/restore');
+        await load();
+        fill(notice, el('p', { className: 'notice notice-ok', role: 'status' }, t('restored_ok', { alias: p.alias })));
+      } catch (err) {
+        button.disabled = false;
+        if (!isQuiet(err)) fill(notice, el('p', { className: 'notice notice-error', role: 'alert' }, errorText(err)));
+      }
+    });
+    return button;
+  }
+
+  // Her groups today (each with Leave group), then those she has left
+  // (with Take her back).
   function groupsPanel(p, enrolments) {
-    const rows = enrolments.sort((a, b) => collator().compare(a.group_name || '', b.group_name || ''))
-      .map((e) => el('li', { className: 'result-row' },
-        el('div', { className: 'result-info' },
-          el('a', { className: 'group-name', href: href('/groups/' + e.group_id) }, e.group_name),
-          el('span', { className: 'result-facts' }, t('enrolled_on', { d: shortDate(e.enrolled_on) })))));
+    const today = hkToday();
+    const worker = ctx.can('worker') && !p.archived_at;
+    const status = el('p', { className: 'section-status', role: 'status' });
+    enrolments.sort((a, b) => collator().compare(a.group_name || '', b.group_name || ''));
+    const row = (e, action) => el('li', { className: 'result-row', dataset: { group: e.group_id } },
+      el('div', { className: 'result-info' },
+        el('a', { className: 'group-name', href: href('/groups/' + e.group_id) }, e.group_name),
+        el('span', { className: 'result-facts' }, membershipFacts(e, today))),
+      action);
+    const current = enrolments.filter((e) => !hasLeft(e, today))
+      .map((e) => row(e, worker ? leaveControl(e, e.group_name, load) : null));
+    const left = enrolments.filter((e) => hasLeft(e, today))
+      .map((e) => row(e, worker ? rejoinButton(e, e.group_name, load, (err) => { if (!isQuiet(err)) status.textContent = errorText(err); }) : null));
     return el('section', { className: 'panel', dataset: { testid: 'her-groups' } },
       el('div', { className: 'section-head' }, el('h2', {}, t('her_groups'))),
-      rows.length ? el('ul', { className: 'plain-list' }, rows) : el('p', { className: 'muted' }, t('no_groups')),
-      ctx.can('worker') && !p.archived_at ? enrolForm(p, enrolments) : null);
+      status,
+      current.length ? el('ul', { className: 'plain-list', dataset: { testid: 'groups-current' } }, current) : el('p', { className: 'muted' }, t('no_groups')),
+      left.length ? el('div', { dataset: { testid: 'groups-left' } },
+        el('h3', { className: 'section-sub former-head' }, t('groups_left')),
+        el('ul', { className: 'plain-list' }, left)) : null,
+      worker ? enrolForm(p, enrolments) : null);
   }
 
   function enrolForm(p, enrolments) {
@@ -217,7 +291,7 @@ function mountPage(view, params, ctx) {
     const book = p.ref ? p.alias + ' (' + p.ref + ')' : p.alias;
     return el('section', { className: 'panel', dataset: { testid: 'her-appointments' } },
       el('div', { className: 'section-head' }, el('h2', {}, t('her_appointments')),
-        el('a', { className: 'btn btn-secondary head-action', href: href(query('/appointments', { book })) }, t('book_for_her'))),
+        p.archived_at ? null : el('a', { className: 'btn btn-secondary head-action', href: href(query('/appointments', { book })) }, t('book_for_her'))),
       coming.length ? el('ul', { className: 'plain-list her-appts' }, coming.map(row)) : el('p', { className: 'muted' }, t('no_appointments')),
       past.length ? [el('h3', { className: 'section-sub' }, t('past_appointments')), el('ul', { className: 'plain-list her-appts' }, past.map(row))] : null);
   }
@@ -326,6 +400,13 @@ addStrings({
     card_alt: '參加者卡，印有二維碼',
     print: '列印',
     reissued_ok: '已補發新卡，舊卡已即時失效。',
+    groups_left: '已退出的小組',
+    archive_button: '封存',
+    archive_confirm: '確認封存',
+    archive_warning: '封存後，{alias} 的卡會即時停用，她不會再出現在小組名單、簽到機和提示訊息中，也不能再修改她的資料。所有紀錄都會保留，日後可以恢復。再按「確認封存」。',
+    archived_on: '已於 {d} 封存：她的卡已停用，也不在任何名單上。恢復後一切如前。',
+    restore_button: '恢復',
+    restored_ok: '已恢復 {alias}：她的卡可以再用。',
   },
   en: {
     enrol_title: 'Enrol someone new',
@@ -380,5 +461,12 @@ addStrings({
     card_alt: 'Participant card with a QR code',
     print: 'Print',
     reissued_ok: 'A new card is issued; the old one has stopped working.',
+    groups_left: 'Groups she has left',
+    archive_button: 'Archive',
+    archive_confirm: 'Confirm archive',
+    archive_warning: "Once archived, {alias}'s card stops working at once, she is off every group roster, the kiosk and the reminders, and her details cannot be changed. Nothing is deleted: she can be restored later. Press “Confirm archive”.",
+    archived_on: 'Archived on {d}: her card is stopped and she is on no roster. Restoring her brings everything back.',
+    restore_button: 'Restore',
+    restored_ok: '{alias} is restored: her card works again.',
   },
 });

@@ -1,4 +1,5 @@
-// Participants: search by alias, reference or the last digits of the phone.
+// Participants: search by alias, reference or the last digits of the phone;
+// archived people only when asked for (to find one and restore her).
 // The overview never shows a whole phone number; viewers see none at all
 // (the server leaves phones and card tokens out of what they get).
 
@@ -13,6 +14,7 @@ const SEARCH_LIMIT = 20;
 
 // What the search box held, kept while the console is open.
 let lastQuery = '';
+let lastArchived = false;
 
 function resultRow(p, ctx) {
   const facts = [p.ref];
@@ -22,7 +24,8 @@ function resultRow(p, ctx) {
   return el('li', { className: 'result-row' },
     el('div', { className: 'result-info' },
       el('a', { className: 'alias', href: href('/participants/' + p.id) }, p.alias || '—'),
-      el('span', { className: 'result-facts' }, facts.filter(Boolean).join(' · '))),
+      el('span', { className: 'result-facts' }, facts.filter(Boolean).join(' · '),
+        p.archived_at ? el('span', { className: 'badge badge-cancelled' }, t('archived_badge')) : null)),
     el('a', { className: 'btn btn-secondary', href: href('/participants/' + p.id) }, t('open_participant')));
 }
 
@@ -36,10 +39,13 @@ function mount(view, params, ctx) {
   const searchForm = el('form', { className: 'search-form', role: 'search', novalidate: true },
     el('label', { for: 'search-q', className: 'visually-hidden' }, t('search_label')),
     input, el('button', { type: 'submit', className: 'btn btn-primary' }, t('search_button')));
+  const archived = el('input', { id: 'search-archived', type: 'checkbox', checked: lastArchived });
   view.append(el('section', { className: 'panel' },
     el('div', { className: 'section-head' }, el('h1', {}, t('participants_title')),
       ctx.can('worker') ? el('a', { className: 'btn btn-primary head-action', href: href('/participants/new') }, t('enrol_new')) : null),
-    searchForm, status, results));
+    searchForm,
+    el('div', { className: 'check search-archived' }, archived, el('label', { for: 'search-archived' }, t('search_archived'))),
+    status, results));
 
   let seq = 0;
   let timer = 0;
@@ -56,7 +62,7 @@ function mount(view, params, ctx) {
     }
     status.textContent = t('searching');
     try {
-      const data = await get(query('/api/v1/participants', { q, limit: SEARCH_LIMIT }));
+      const data = await get(query('/api/v1/participants', { q, limit: SEARCH_LIMIT, archived: archived.checked ? 'include' : null }));
       if (mine !== seq || !ctx.alive()) return;
       const items = data.items || [];
       status.textContent = items.length === 0 ? t('search_none', { q })
@@ -71,6 +77,11 @@ function mount(view, params, ctx) {
 
   searchForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    clearTimeout(timer);
+    run(input.value);
+  });
+  archived.addEventListener('change', () => {
+    lastArchived = archived.checked;
     clearTimeout(timer);
     run(input.value);
   });
@@ -94,6 +105,7 @@ addStrings({
     search_more: '只顯示首 {n} 個結果，請輸入更多字收窄搜尋。',
     open_participant: '查看',
     enrol_new: '登記新參加者',
+    search_archived: '包括已封存的參加者',
   },
   en: {
     participants_title: 'Participants',
@@ -102,5 +114,6 @@ addStrings({
     search_more: 'Showing the first {n}: type more to narrow it down.',
     open_participant: 'Open',
     enrol_new: 'Enrol someone new',
+    search_archived: 'Include archived participants',
   },
 });

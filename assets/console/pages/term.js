@@ -1,12 +1,14 @@
 // Planning a term in one step: a weekday, a first date, how many weeks, from
 // and to; the dates appear at once, each with a tick, and a date unticked
-// (a public holiday) is left out. The server checks and writes the whole
-// term in one transaction (POST /api/v1/groups/{id}/term).
+// (a public holiday) is left out. The unticked dates are kept with the
+// form's draft, so changing the language or the number of weeks mid-plan
+// loses none of them. The server checks and writes the whole term in one
+// transaction (POST /api/v1/groups/{id}/term).
 
 import { registerPage, href } from '../shell.js';
 import { errorText, get, isQuiet, post } from '../api.js';
 import { addDays, el, fill, hkToday, weekday } from '../dom.js';
-import { form } from '../forms.js';
+import { form, keepDraft, keptDraft } from '../forms.js';
 import '../widgets.js'; // the words pages share
 import { addStrings, shortDate, t } from '../i18n.js';
 
@@ -26,7 +28,10 @@ function mount(view, params, ctx) {
   get('/api/v1/groups/' + id).then((group) => {
     if (!ctx.alive()) return;
     status.remove();
-    const skipped = new Set();
+    const key = 'term-' + id;
+    // Dates unticked, kept even while they fall outside the plan (a
+    // shorter term typed by mistake does not forget them).
+    const skipped = new Set(keptDraft(key, 'skip') || []);
     const preview = el('div', { className: 'term-preview', dataset: { testid: 'term-dates' } });
     let dates = [];
 
@@ -39,8 +44,7 @@ function mount(view, params, ctx) {
       }
       const first = firstOn(v.from, Number(v.weekday));
       dates = Array.from({ length: v.weeks }, (_, k) => addDays(first, 7 * k));
-      for (const d of [...skipped]) if (!dates.includes(d)) skipped.delete(d);
-      const held = dates.length - skipped.size;
+      const held = dates.filter((d) => !skipped.has(d)).length;
       fill(preview,
         el('p', { className: 'term-summary', dataset: { testid: 'term-summary' } },
           t('term_summary', { n: held, from: v.starts || '?', to: v.ends || '?' })),
@@ -52,6 +56,7 @@ function mount(view, params, ctx) {
               id: boxId, type: 'checkbox', checked: !skipped.has(d), dataset: { date: d },
               onChange: (ev) => {
                 if (ev.target.checked) skipped.delete(d); else skipped.add(d);
+                keepDraft(key, 'skip', [...skipped]);
                 renderPreview(f.values());
               },
             }),
@@ -60,7 +65,7 @@ function mount(view, params, ctx) {
     }
 
     const f = form({
-      key: 'term-' + id,
+      key,
       fields: [
         {
           name: 'weekday', label: 'f_weekday', type: 'select', required: true,
@@ -82,7 +87,7 @@ function mount(view, params, ctx) {
       onSubmit: async (v) => {
         const body = {
           first_date: firstOn(v.from, Number(v.weekday)), weeks: v.weeks, starts: v.starts, ends: v.ends,
-          skip: [...skipped].sort(),
+          skip: dates.filter((d) => skipped.has(d)),
         };
         if (v.venue) body.venue = v.venue;
         const made = await post('/api/v1/groups/' + id + '/term', body);

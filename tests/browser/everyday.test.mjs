@@ -306,18 +306,6 @@ describe('a worker\'s everyday gaps', { skip }, () => {
   });
 });
 
-// The messages page is still to come (another helper builds its API): a
-// stand-in tab with its name takes its place, so the bar is tried with
-// every tab it will have.
-async function addMessagesTab(page) {
-  await page.evaluate(async () => {
-    const shell = await import('/shell.js');
-    const i18n = await import('/i18n.js');
-    i18n.addStrings({ 'zh-HK': { nav_messages: '訊息' }, en: { nav_messages: 'Messages' } });
-    shell.registerPage({ path: '/messages', nav: { label: 'nav_messages', order: 60 }, role: 'worker', mount() {} });
-  });
-}
-
 describe('the top bar with every tab', { skip }, () => {
   const demo = new DemoServer();
   let browser;
@@ -344,7 +332,6 @@ describe('the top bar with every tab', { skip }, () => {
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(demo.url + '/#/participants');
       await signIn(page, 'admin', 'touchpoint-admin');
-      await addMessagesTab(page);
       for (const lang of ['zh-HK', 'en']) {
         await page.locator(`[data-lang="${lang}"]`).click();
         await page.goto(demo.url + '/#/groups');

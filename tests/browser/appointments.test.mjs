@@ -112,7 +112,9 @@ describe('appointments', { skip }, () => {
   test('cancelling asks once more, then the appointment shows cancelled', async () => {
     await card().locator('button', { hasText: '取消約會' }).click();
     await card().locator('button', { hasText: '確定取消？' }).click();
-    await waitFor('the cancellation', async () => (await card().locator('.appt-status').textContent()).trim() === '已取消');
+    // The week is drawn again from the server's answer: wait for the whole card.
+    await waitFor('the cancellation', async () => (await card().locator('.appt-status').textContent()).trim() === '已取消'
+      && await card().locator('.reminder').count() === 0);
     assert.equal((await demo.admin.ok('GET', '/api/v1/appointments/' + booked.id)).status, 'cancelled');
     assert.equal(await card().locator('.reminder').count(), 0, 'no reminders to come');
     assert.equal(await card().locator('button').count(), 0, 'nothing left to do');

@@ -90,12 +90,17 @@ int main(void)
 {
 	const char *path = getenv("TP_BENCH_DB"), *assets = getenv("TP_ASSETS");
 	const char *server = getenv("TP_SERVER_BIN");
-	int runs = getenv("BENCH_RUNS") ? atoi(getenv("BENCH_RUNS")) : 7;
-	if (!path || !assets || runs < 1 || runs > 1000) {
+	const char *runs_text = getenv("BENCH_RUNS");
+	char *end = NULL;
+	long asked = runs_text ? strtol(runs_text, &end, 10) : 7;
+	if (runs_text && (end == runs_text || *end))
+		asked = 0;   /* not a number: refused below */
+	if (!path || !assets || asked < 1 || asked > 1000) {
 		fprintf(stderr, "bench_indicators: needs TP_BENCH_DB and TP_ASSETS (make bench);"
 			" BENCH_RUNS 1-1000\n");
 		return 2;
 	}
+	int runs = (int)asked;
 	char *err = NULL;
 	if (srv_forms_load(assets, &err) < 0) {
 		fprintf(stderr, "bench_indicators: %s\n", err);

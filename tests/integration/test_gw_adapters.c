@@ -199,7 +199,7 @@ static void test_twilio_errors(void)
 	char *good = app.twilio.auth_token;
 	app.twilio.auth_token = "wrong";
 	m = message("sms", false, 6);
-	strcpy(m.to, "+85291230000");
+	snprintf(m.to, sizeof m.to, "%s", "+85291230000");
 	res = send_plan(&m, &status);
 	is_int(status, 401, "wrong credentials: 401");
 	is_int(res.verdict, GW_RETRY, "kept for when the configuration is fixed");
@@ -210,7 +210,7 @@ static void test_twilio_errors(void)
 static void test_twilio_lost_answer(void)
 {
 	struct gw_message m = message("sms", false, 7);
-	strcpy(m.to, "+85291230007");
+	snprintf(m.to, sizeof m.to, "%s", "+85291230007");
 	free(m.body);
 	m.body = strdup("提提你 lookup test");
 	size_t before = fk_sent_count(twilio);
@@ -227,11 +227,11 @@ static void test_twilio_lost_answer(void)
 	is_int(fk_sent_count(twilio), before + 1, "the fake did take it");
 	struct gw_intent in = { .id = 1, .message_id = m.id, .created_ms = started,
 				.body = m.body };
-	strcpy(in.provider, "twilio");
-	strcpy(in.channel, "sms");
-	strcpy(in.form, "text");
-	strcpy(in.to, m.to);
-	strcpy(in.sender, a.sender);
+	snprintf(in.provider, sizeof in.provider, "%s", "twilio");
+	snprintf(in.channel, sizeof in.channel, "%s", "sms");
+	snprintf(in.form, sizeof in.form, "%s", "text");
+	snprintf(in.to, sizeof in.to, "%s", m.to);
+	snprintf(in.sender, sizeof in.sender, "%s", a.sender);
 	is_int(gw_twilio_adapter.lookup(&app, &in, &res), 0, "the lookup answers");
 	is_int(res.verdict, GW_SENT, "and finds it");
 	json_t *s = last_sent(twilio);
@@ -335,7 +335,7 @@ static void test_meta_errors(void)
 	res = send_plan(&m, &status);
 	is_int(res.verdict, GW_RETRY, "a 500 is retried");
 	fk_set_pair_gap(meta, 60000);
-	strcpy(m.to, "+85291230013");
+	snprintf(m.to, sizeof m.to, "%s", "+85291230013");
 	res = send_plan(&m, &status);
 	is_int(res.verdict, GW_SENT, "the first of two quick ones goes");
 	res = send_plan(&m, &status);

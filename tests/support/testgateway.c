@@ -1,5 +1,7 @@
 /* Messaging test support; see testgateway.h. */
 #include "testgateway.h"
+#include "tp_alloc.h"
+#include "tp_buf.h"
 #include "../tap.h"
 #include "tp_time.h"
 
@@ -132,18 +134,16 @@ char *tg_history(struct ts_client *staff, int64_t id, char status[32])
 		bail_out("GET %s: %ld %s", path, r.status, r.body);
 	if (status)
 		snprintf(status, 32, "%s", ts_str(&r, "status") ? ts_str(&r, "status") : "");
-	size_t len = 1, i;
+	struct tp_buf out;
+	tp_buf_init(&out, 1 << 20);
+	size_t i;
 	json_t *h;
 	json_array_foreach(json_object_get(r.json, "history"), i, h)
-		len += strlen(json_string_value(json_object_get(h, "text"))) + 3;
-	char *out = calloc(1, len);
-	json_array_foreach(json_object_get(r.json, "history"), i, h) {
-		if (i)
-			strcat(out, " | ");
-		strcat(out, json_string_value(json_object_get(h, "text")));
-	}
+		tp_buf_printf(&out, "%s%s", i ? " | " : "", json_string_value(json_object_get(h, "text")));
 	ts_response_release(&r);
-	return out;
+	char *text = tp_xstrdup(tp_buf_str(&out));
+	tp_buf_release(&out);
+	return text;
 }
 
 void tg_env_login(struct tg_env *t)

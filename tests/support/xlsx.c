@@ -1,6 +1,7 @@
 /* Reading a workbook back in tests; see xlsx.h. */
 #include "xlsx.h"
 #include "../tap.h"
+#include "tp_alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,17 @@ static char *ts_xlsx_part(const char *path, const char *part)
 /* The value of attribute name in the tag starting at tag (up to its '>'),
  * unescaped into a new string, or NULL. */
 static char *ts_xlsx_unescape(const char *s, size_t n);
+
+/* The whole number s starts with (an attribute's value, a cell's row, an
+ * index); the workbook is refused when there is none. */
+static long ts_xlsx_number(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (end == s || n < 0)
+		bail_out("xlsx: a number was expected at \"%.20s\"", s);
+	return n;
+}
 
 static char *ts_xlsx_attr(const char *tag, const char *name)
 {
@@ -120,8 +132,7 @@ static char *ts_xlsx_sheet_part(const char *path, const char *name)
 	free(rid);
 	if (!target)
 		bail_out("xlsx: sheet \"%s\" has no part", name);
-	char *part = malloc(strlen(target) + 4);
-	sprintf(part, "xl/%s", target);
+	char *part = tp_xasprintf("xl/%s", target);
 	free(target);
 	return part;
 }
@@ -160,7 +171,7 @@ static void ts_xlsx_formats(const char *path, struct ts_xlsx_sheet *s)
 	for (const char *p = xfs ? strstr(xfs, "<xf ") : NULL; p && p < xfs_end;
 	     p = strstr(p + 1, "<xf ")) {
 		char *id = ts_xlsx_attr(p, "numFmtId");
-		int n = id ? atoi(id) : 0;
+		int n = id ? (int)ts_xlsx_number(id) : 0;
 		free(id);
 		char *code = NULL;
 		if (n < 5) {
@@ -188,7 +199,7 @@ static void ts_xlsx_ref(const char *ref, int *row, int *col)
 	for (; *p >= 'A' && *p <= 'Z'; p++)
 		c = c * 26 + (*p - 'A' + 1);
 	*col = c - 1;
-	*row = atoi(p) - 1;
+	*row = (int)ts_xlsx_number(p) - 1;
 }
 
 void ts_xlsx_read(const char *path, const char *name, struct ts_xlsx_sheet *out)
@@ -213,7 +224,7 @@ void ts_xlsx_read(const char *path, const char *name, struct ts_xlsx_sheet *out)
 		if (!ref)
 			bail_out("xlsx: a cell without a reference");
 		ts_xlsx_ref(ref, &c->row, &c->col);
-		size_t si = style ? (size_t)atoi(style) : 0;
+		size_t si = style ? (size_t)ts_xlsx_number(style) : 0;
 		c->format = si < out->nformats ? out->formats[si] : "General";
 		const char *gt = strchr(p, '>');
 		const char *v = gt && gt[-1] != '/' ? strstr(gt, "<v>") : NULL;
@@ -221,7 +232,7 @@ void ts_xlsx_read(const char *path, const char *name, struct ts_xlsx_sheet *out)
 		if (!v || (close && v > close)) {
 			c->blank = true;
 		} else if (type && strcmp(type, "s") == 0) {
-			size_t k = (size_t)atoi(v + 3);
+			size_t k = (size_t)ts_xlsx_number(v + 3);
 			if (k >= nstrings)
 				bail_out("xlsx: cell %s names string %zu of %zu", ref, k, nstrings);
 			c->is_text = true;
